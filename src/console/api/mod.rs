@@ -1,0 +1,8 @@
+//! Server functions: the console's only way to act. Each lives at a fixed endpoint
+//! `/api/<name>` so that scripts can call it too, and each checks on the server who is asking.
+
+#[cfg(feature = "ssr")]
+mod context;
+mod session;
+
+pub use session::*;

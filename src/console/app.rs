@@ -1,0 +1,48 @@
+//! The document shell and the console's routes.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use super::components::layout::ConsoleLayout;
+use super::pages::{NotFoundPage, OverviewPage, SignInPage};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="data:," />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The console: the sign-in page, and everything else behind a signed-in layout.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/control-layer.css" />
+        <Title formatter=|page: String| format!("{page} · Control Layer") />
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/sign-in") view=SignInPage />
+                <ParentRoute path=path!("") view=ConsoleLayout>
+                    <Route path=path!("") view=OverviewPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,40 @@
+//! Control Layer: a self-hosted, OpenAI-compatible AI gateway.
+//!
+//! The crate has three wings, and dependencies only point one way:
+//!
+//! - [`console`]: the web console (isomorphic). Pages, components and the declarations of the
+//!   server functions they call. It is compiled to WASM for the browser (`hydrate`) and for the
+//!   server (`ssr`), and never names anything server-only outside a server function's body.
+//! - [`control`] (server only): the control plane. Storage (sqlx repositories and migrations),
+//!   authentication (passwords, sessions) and the first-start bootstrap. Server function bodies
+//!   call into it.
+//! - [`proxy`] (server only): the data plane, the axum router under `/ai/v1`. It never touches
+//!   the database and never imports console code.
+//!
+//! Beside them, [`server`] wires the wings into one axum application (configuration, logging,
+//! routes) and [`mock_provider`] is the OpenAI-compatible upstream the project ships for tests,
+//! demos and benchmarks.
+
+pub mod console;
+
+#[cfg(feature = "ssr")]
+pub mod control;
+#[cfg(feature = "ssr")]
+pub mod mock_provider;
+#[cfg(feature = "ssr")]
+pub mod proxy;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the browser half: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(console::App);
+
+    // Tests (and curious people) can tell a hydrated page from a server-rendered one.
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,121 @@
+//! Errors of the `/ai/v1` API, answered in OpenAI's envelope:
+//! `{"error": {"message", "type", "param", "code"}}`.
+//!
+//! Each message tells the caller what to do next. No message ever contains a key, in whole or
+//! in part, nor anything the caller sent in the body.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// What went wrong with an `/ai/v1` request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(
+        "No API key provided. Send your key in the Authorization header as \
+         'Authorization: Bearer <key>'; create one under API Keys in the console."
+    )]
+    MissingKey,
+    #[error(
+        "The Authorization header is not a valid API key. Send 'Authorization: Bearer <key>' \
+         with the full key as shown when it was created (it starts with '{0}')."
+    )]
+    MalformedKey(&'static str),
+    #[error(
+        "Incorrect API key provided. The key is unknown or has been deleted; check that you \
+         copied it whole, or create a new one under API Keys in the console."
+    )]
+    UnknownKey,
+    #[error("Unknown API route {method} {path}. See GET /ai/v1/models for what you can call.")]
+    UnknownRoute { method: String, path: String },
+    #[error("{method} is not supported on {path}.")]
+    MethodNotAllowed { method: String, path: String },
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::MissingKey | ApiError::MalformedKey(_) | ApiError::UnknownKey => {
+                StatusCode::UNAUTHORIZED
+            }
+            ApiError::UnknownRoute { .. } => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+        }
+    }
+
+    /// OpenAI's `type` field.
+    fn kind(&self) -> &'static str {
+        match self {
+            ApiError::MissingKey | ApiError::MalformedKey(_) | ApiError::UnknownKey => {
+                "invalid_request_error"
+            }
+            ApiError::UnknownRoute { .. } | ApiError::MethodNotAllowed { .. } => {
+                "invalid_request_error"
+            }
+        }
+    }
+
+    /// OpenAI's `code` field: a stable, machine-readable name.
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::MissingKey => "missing_api_key",
+            ApiError::MalformedKey(_) | ApiError::UnknownKey => "invalid_api_key",
+            ApiError::UnknownRoute { .. } => "unknown_url",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "error": {
+                "message": self.to_string(),
+                "type": self.kind(),
+                "param": null,
+                "code": self.code(),
+            }
+        });
+        (self.status(), axum::Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    async fn body_of(err: ApiError) -> (StatusCode, serde_json::Value) {
+        let response = err.into_response();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn errors_use_the_openai_envelope() {
+        let (status, body) = body_of(ApiError::UnknownKey).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let error = &body["error"];
+        assert_eq!(error["type"], "invalid_request_error");
+        assert_eq!(error["code"], "invalid_api_key");
+        assert!(error["param"].is_null());
+        assert!(error["message"].as_str().unwrap().contains("API Keys"));
+    }
+
+    #[tokio::test]
+    async fn unknown_routes_name_the_route() {
+        let err = ApiError::UnknownRoute {
+            method: "GET".into(),
+            path: "/ai/v1/nope".into(),
+        };
+        let (status, body) = body_of(err).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("GET /ai/v1/nope")
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! The application: shared state, start-up (database, migrations, secret, first admin) and the
+//! one axum router that serves the console, its server functions, `/ai/v1` and `/healthz`.
+
+use std::sync::Arc;
+
+use axum::{Router, extract::FromRef, middleware, routing::get};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::limit::RequestBodyLimitLayer;
+
+use super::{Config, logging, server_fns};
+use crate::console::{App, shell};
+use crate::control::{Secret, bootstrap, storage::Db};
+use crate::proxy;
+
+/// The largest body the console's server functions accept; their inputs are small forms.
+const CONSOLE_BODY_LIMIT: usize = 64 * 1024;
+
+/// Everything a console request or server function may need, cheap to clone.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub secret: Secret,
+    pub leptos_options: LeptosOptions,
+}
+
+/// A started gateway: state is loaded and the router built; [`Gateway::serve`] runs it.
+pub struct Gateway {
+    pub state: AppState,
+    router: Router,
+}
+
+impl Gateway {
+    /// Opens the database, applies migrations, loads the secret and creates the first admin.
+    pub async fn start(config: Config) -> Result<Self, Box<dyn std::error::Error>> {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| format!("cannot create data directory {:?}: {e}", config.data_dir))?;
+
+        let db = Db::connect(&config.database_url()).await?;
+        db.migrate().await?;
+        let secret = Secret::load_or_create(config.secret.as_deref(), &config.data_dir)?;
+        bootstrap::ensure_admin(&db, &config.admin_email, config.admin_password.as_deref()).await?;
+
+        let leptos_options = leptos_options(&config);
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            secret,
+            leptos_options,
+        };
+        let router = router(state.clone());
+        Ok(Gateway { state, router })
+    }
+
+    /// The complete router, for tests that drive it without a listener.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(env!("CARGO_PKG_NAME"))
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .env(leptos::config::Env::PROD)
+        .build()
+}
+
+fn router(state: AppState) -> Router {
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let routes = generate_route_list(App);
+
+    let console = Router::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(middleware::from_fn(server_fns::error_status))
+        .layer(RequestBodyLimitLayer::new(CONSOLE_BODY_LIMIT))
+        .with_state(state);
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/ai/v1", proxy::router())
+        .merge(console)
+        .layer(middleware::from_fn(logging::log_request))
+}
+
+/// Liveness for load balancers: the process is up and serving HTTP.
+async fn healthz() -> &'static str {
+    "ok"
+}

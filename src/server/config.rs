@@ -1,0 +1,111 @@
+//! The gateway's configuration: every option is a flag with an environment variable, and
+//! `control-layer --help` lists them with their defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+/// Options of `control-layer` (and `control-layer serve`).
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address the console, `/ai/v1` and `/healthz` listen on.
+    #[arg(long, env = "CONTROL_LAYER_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// Directory for the SQLite database and the generated secret; created if missing.
+    #[arg(long, env = "CONTROL_LAYER_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Database URL: `sqlite://…` or `postgres://…` [default: SQLite file in the data directory]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Email of the admin account created on first start.
+    #[arg(
+        long,
+        env = "CONTROL_LAYER_ADMIN_EMAIL",
+        default_value = "admin@localhost"
+    )]
+    pub admin_email: String,
+
+    /// Password of the admin account created on first start [default: random, printed once]
+    #[arg(long, env = "CONTROL_LAYER_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+
+    /// Secret that signs sessions and encrypts provider keys
+    /// [default: generated and kept in the data directory]
+    #[arg(long, env = "CONTROL_LAYER_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+
+    /// Log filter, in `tracing` EnvFilter syntax (for example `info,control_layer=debug`).
+    #[arg(long = "log", env = "RUST_LOG", default_value = "info")]
+    pub log_filter: String,
+
+    /// How long a console session lasts after signing in, in seconds.
+    #[arg(long, env = "CONTROL_LAYER_SESSION_TTL_SECS", default_value_t = 7 * 24 * 3600)]
+    pub session_ttl_secs: u64,
+
+    /// Mark the session cookie `Secure`; turn on when the console is served over HTTPS.
+    #[arg(long, env = "CONTROL_LAYER_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// Directory holding the console's compiled assets (the WASM bundle, CSS, icons).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+}
+
+impl Config {
+    /// The database URL to connect to: the configured one, or a SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => {
+                let path = self.data_dir.join("control-layer.db");
+                format!("sqlite://{}?mode=rwc", path.display())
+            }
+        }
+    }
+
+    pub fn session_ttl(&self) -> Duration {
+        Duration::from_secs(self.session_ttl_secs)
+    }
+
+    /// A configuration for tests: loopback on an ephemeral port, everything else default.
+    pub fn for_tests(data_dir: PathBuf) -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir,
+            database_url: None,
+            admin_email: "admin@localhost".into(),
+            admin_password: None,
+            secret: None,
+            log_filter: "warn".into(),
+            session_ttl_secs: 3600,
+            secure_cookies: false,
+            site_root: PathBuf::from("target/site"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_database_is_a_sqlite_file_in_the_data_dir() {
+        let config = Config::for_tests(PathBuf::from("/var/lib/cl"));
+        assert_eq!(
+            config.database_url(),
+            "sqlite:///var/lib/cl/control-layer.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn an_explicit_database_url_wins() {
+        let mut config = Config::for_tests(PathBuf::from("/var/lib/cl"));
+        config.database_url = Some("postgres://db/cl".into());
+        assert_eq!(config.database_url(), "postgres://db/cl");
+    }
+}
