@@ -6,15 +6,16 @@ use super::storage::{Db, StorageError, users::NewUser};
 /// Creates the admin account when the database has no admin yet.
 ///
 /// The password is `configured_password`, or else a random one that is printed once in the
-/// log: it is never stored in clear and cannot be shown again. Later starts leave the
-/// account alone, whatever the configuration says, so changing the flag does not reset it.
+/// log (and returned): it is never stored in clear and cannot be shown again. Later starts
+/// leave the account alone, whatever the configuration says, so changing the flag does not
+/// reset it.
 pub async fn ensure_admin(
     db: &Db,
     email: &str,
     configured_password: Option<&str>,
-) -> Result<(), StorageError> {
+) -> Result<Option<String>, StorageError> {
     if db.count_admins().await? > 0 {
-        return Ok(());
+        return Ok(None);
     }
 
     let generated = configured_password.filter(|p| !p.is_empty()).is_none();
@@ -36,11 +37,11 @@ pub async fn ensure_admin(
             "created the admin account {email} with the generated password {password}; \
              it is shown only this once, so write it down"
         );
-    } else {
-        tracing::info!(
-            email,
-            "created the admin account with the configured password"
-        );
+        return Ok(Some(password));
     }
-    Ok(())
+    tracing::info!(
+        email,
+        "created the admin account with the configured password"
+    );
+    Ok(None)
 }

@@ -76,17 +76,28 @@ pub async fn completions(State(mock): State<Mock>, headers: HeaderMap, body: Byt
 
     let body = serde_json::to_vec(&completion.json()).unwrap_or_default();
     if drop {
-        // Half a body, then the connection breaks.
         let half = Bytes::copy_from_slice(&body[..body.len() / 2]);
-        let parts: Vec<Result<Bytes, std::io::Error>> =
-            vec![Ok(half), Err(std::io::Error::other("mock fault: dropped"))];
         return (
             [(header::CONTENT_TYPE, "application/json")],
-            Body::from_stream(stream::iter(parts)),
+            broken_body(half),
         )
             .into_response();
     }
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// A body that sends `first`, pauses so that it reaches the reader, then breaks off.
+fn broken_body(first: Bytes) -> Body {
+    let parts = stream::unfold(Some(Some(first)), |state| async move {
+        match state? {
+            Some(bytes) => Some((Ok(bytes), Some(None))),
+            None => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                Some((Err(std::io::Error::other("mock fault: dropped")), None))
+            }
+        }
+    });
+    Body::from_stream(parts)
 }
 
 fn header_number<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
@@ -206,6 +217,8 @@ fn stream_events(events: Vec<Bytes>, delay: Duration, drop: bool, stats: Arc<Sta
         (events, 0usize, guard),
         move |(events, i, guard)| async move {
             if i == break_at {
+                // Let what was sent so far reach the reader before the connection breaks.
+                tokio::time::sleep(Duration::from_millis(20)).await;
                 let after_break = events.len() + 1;
                 return Some((
                     Err(std::io::Error::other("mock fault: dropped")),

@@ -29,7 +29,8 @@ async fn list_models(headers: HeaderMap) -> Result<(), ApiError> {
     Err(ApiError::UnknownKey)
 }
 
-async fn unknown_route(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
+/// Answers any path under `/ai/v1` that is not an API route.
+pub async fn unknown_route(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
     ApiError::UnknownRoute {
         method: method.to_string(),
         path: uri.path().to_owned(),

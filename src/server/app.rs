@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use axum::{Router, extract::FromRef, middleware, routing::get};
+use axum::routing::{any, get};
+use axum::{Router, extract::FromRef, middleware};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -28,6 +29,8 @@ pub struct AppState {
 /// A started gateway: state is loaded and the router built; [`Gateway::serve`] runs it.
 pub struct Gateway {
     pub state: AppState,
+    /// The admin password generated on this (first) start, if one was.
+    pub generated_admin_password: Option<String>,
     router: Router,
 }
 
@@ -40,7 +43,9 @@ impl Gateway {
         let db = Db::connect(&config.database_url()).await?;
         db.migrate().await?;
         let secret = Secret::load_or_create(config.secret.as_deref(), &config.data_dir)?;
-        bootstrap::ensure_admin(&db, &config.admin_email, config.admin_password.as_deref()).await?;
+        let generated_admin_password =
+            bootstrap::ensure_admin(&db, &config.admin_email, config.admin_password.as_deref())
+                .await?;
 
         let leptos_options = leptos_options(&config);
         let state = AppState {
@@ -50,7 +55,11 @@ impl Gateway {
             leptos_options,
         };
         let router = router(state.clone());
-        Ok(Gateway { state, router })
+        Ok(Gateway {
+            state,
+            generated_admin_password,
+            router,
+        })
     }
 
     /// The complete router, for tests that drive it without a listener.
@@ -103,6 +112,8 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .nest("/ai/v1", proxy::router())
+        // `nest` leaves the bare prefix with a slash to the console; it belongs to the API.
+        .route("/ai/v1/", any(proxy::unknown_route))
         .merge(console)
         .layer(middleware::from_fn(logging::log_request))
 }

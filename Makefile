@@ -1,0 +1,38 @@
+# Control Layer: the two commands of the quick start, and a few more.
+#
+#   make run     build (release) and run the gateway on http://127.0.0.1:3000
+#   make test    the whole test suite: formatting, lints, unit, integration, browser
+#
+# Both install what they need first (scripts/setup.sh), and skip what is already there.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
+
+# Extra flags for the gateway, e.g. `make run ARGS="--listen 0.0.0.0:3000"`.
+ARGS ?=
+
+.PHONY: run test lint unit e2e build
+
+run:
+	scripts/setup.sh release
+	cargo leptos build --release
+	target/release/control-layer $(ARGS)
+
+test: lint unit e2e
+
+lint:
+	scripts/setup.sh build
+	cargo fmt --all -- --check
+	cargo clippy --all-targets --features ssr -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+unit:
+	cargo test --features ssr
+
+e2e: build
+	scripts/setup.sh test
+	cd end2end && npx playwright test
+
+build:
+	scripts/setup.sh build
+	cargo leptos build
