@@ -6,10 +6,12 @@
 //!   server functions they call. It is compiled to WASM for the browser (`hydrate`) and for the
 //!   server (`ssr`), and never names anything server-only outside a server function's body.
 //! - [`control`] (server only): the control plane. Storage (sqlx repositories and migrations),
-//!   authentication (passwords, sessions) and the first-start bootstrap. Server function bodies
-//!   call into it.
-//! - [`proxy`] (server only): the data plane, the axum router under `/ai/v1`. It never touches
-//!   the database and never imports console code.
+//!   authentication (passwords, sessions), the first-start bootstrap and the services behind
+//!   console actions (API keys). Server function bodies call into it.
+//! - [`catalog`] (server only): the in-memory snapshot of keys that the control plane rebuilds
+//!   after every change and the data plane reads on every request: where the two meet.
+//! - [`proxy`] (server only): the data plane, the axum router under `/ai/v1`. It reads the
+//!   catalog, never touches the database and never imports console code.
 //!
 //! Beside them, [`server`] wires the wings into one axum application (configuration, logging,
 //! routes) and [`mock_provider`] is the OpenAI-compatible upstream the project ships for tests,
@@ -17,6 +19,8 @@
 
 pub mod console;
 
+#[cfg(feature = "ssr")]
+pub mod catalog;
 #[cfg(feature = "ssr")]
 pub mod control;
 #[cfg(feature = "ssr")]

@@ -39,7 +39,7 @@ async fn malformed_and_unknown_keys_are_401() {
         ("Basic YWxhZGRpbjpvcGVuc2VzYW1l", "invalid_api_key"),
         ("Bearer not-our-key", "invalid_api_key"),
         (
-            "Bearer sk-cl-thiskeydoesnotexist0000000000",
+            "Bearer sk-cl-thiskeydoesnotexist000000000000000000000",
             "invalid_api_key",
         ),
     ];

@@ -6,7 +6,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use super::components::layout::ConsoleLayout;
-use super::pages::{NotFoundPage, OverviewPage, SignInPage};
+use super::pages::{ApiKeysPage, NotFoundPage, OverviewPage, SignInPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -41,6 +41,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view=SignInPage />
                 <ParentRoute path=path!("") view=ConsoleLayout>
                     <Route path=path!("") view=OverviewPage />
+                    <Route path=path!("/api-keys") view=ApiKeysPage />
                 </ParentRoute>
             </Routes>
         </Router>

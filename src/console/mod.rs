@@ -8,6 +8,7 @@ pub mod api;
 mod app;
 mod components;
 mod error;
+mod format;
 mod pages;
 
 pub use app::{App, shell};

@@ -1,6 +1,8 @@
-//! The control plane (server only): storage, authentication and the first-start bootstrap.
-//! Console server functions call into it; the `/ai/v1` data plane never does.
+//! The control plane (server only): storage, authentication, the first-start bootstrap and the
+//! services behind console actions. Console server functions call into it; the `/ai/v1` data
+//! plane never does.
 
+pub mod api_keys;
 pub mod auth;
 pub mod bootstrap;
 mod secret;

@@ -1,41 +1,76 @@
-//! Reading the API key from `Authorization: Bearer <key>`.
+//! Authentication and rate limiting of `/ai/v1` requests, from the catalog alone.
 
-use axum::http::HeaderMap;
+use axum::extract::{Request, State};
 use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 
 use super::ApiError;
+use crate::catalog::{Catalog, Decision, api_key};
+use crate::server::logging::RequestLabels;
 
-/// Every key the console issues starts with this, so people and secret scanners can spot one.
-pub const KEY_PREFIX: &str = "sk-cl-";
+/// Middleware: refuses requests without a valid key (401) or over its rate limit (429).
+pub async fn authenticate(
+    State(catalog): State<Catalog>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let key = match bearer_key(request.headers())
+        .and_then(|secret| catalog.authenticate(secret).ok_or(ApiError::UnknownKey))
+    {
+        Ok(key) => key,
+        Err(err) => return err.into_response(),
+    };
+    let labels = RequestLabels {
+        key_id: Some(key.id.to_string()),
+        model: None,
+    };
 
-/// Longest key accepted; anything longer is malformed and is not looked at further.
-const MAX_KEY_LEN: usize = 128;
+    let decision = key.check_rate_limit();
+    let mut response = match decision {
+        Decision::Limited {
+            retry_after_secs, ..
+        } => ApiError::RateLimited { retry_after_secs }.into_response(),
+        Decision::Allowed { .. } | Decision::Unlimited => next.run(request).await,
+    };
+
+    rate_limit_headers(response.headers_mut(), decision);
+    response.extensions_mut().insert(labels);
+    response
+}
+
+fn rate_limit_headers(headers: &mut HeaderMap, decision: Decision) {
+    let (limit, remaining, retry_after) = match decision {
+        Decision::Unlimited => return,
+        Decision::Allowed { limit, remaining } => (limit, remaining, None),
+        Decision::Limited {
+            limit,
+            retry_after_secs,
+        } => (limit, 0, Some(retry_after_secs)),
+    };
+    headers.insert("x-ratelimit-limit-requests", HeaderValue::from(limit));
+    headers.insert(
+        "x-ratelimit-remaining-requests",
+        HeaderValue::from(remaining),
+    );
+    if let Some(secs) = retry_after {
+        headers.insert("retry-after", HeaderValue::from(secs));
+    }
+}
 
 /// The key in the request's `Authorization` header, checked for shape but not yet looked up.
 pub fn bearer_key(headers: &HeaderMap) -> Result<&str, ApiError> {
     let value = headers.get(AUTHORIZATION).ok_or(ApiError::MissingKey)?;
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::MalformedKey(KEY_PREFIX))?;
-    let (scheme, key) = value
-        .trim()
-        .split_once(' ')
-        .ok_or(ApiError::MalformedKey(KEY_PREFIX))?;
+    let value = value.to_str().map_err(|_| ApiError::MalformedKey)?.trim();
+    let (scheme, key) = value.split_once(' ').ok_or(ApiError::MalformedKey)?;
     if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(ApiError::MalformedKey(KEY_PREFIX));
+        return Err(ApiError::MalformedKey);
     }
 
     let key = key.trim();
-    if key.is_empty() {
-        return Err(ApiError::MissingKey);
-    }
-    let well_formed = key.starts_with(KEY_PREFIX)
-        && key.len() <= MAX_KEY_LEN
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !well_formed {
-        return Err(ApiError::MalformedKey(KEY_PREFIX));
+    if !api_key::is_well_formed(key) {
+        return Err(ApiError::MalformedKey);
     }
     Ok(key)
 }
@@ -43,31 +78,27 @@ pub fn bearer_key(headers: &HeaderMap) -> Result<&str, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
-    fn headers(value: &'static str) -> HeaderMap {
+    fn headers(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, HeaderValue::from_static(value));
+        headers.insert(AUTHORIZATION, HeaderValue::from_str(value).unwrap());
         headers
     }
 
     #[test]
-    fn a_bearer_key_with_the_prefix_is_accepted() {
-        let h = headers("Bearer sk-cl-abc123");
-        assert_eq!(bearer_key(&h).unwrap(), "sk-cl-abc123");
-        let h = headers("bearer   sk-cl-abc123  ");
-        assert_eq!(bearer_key(&h).unwrap(), "sk-cl-abc123");
+    fn a_bearer_key_of_the_right_shape_is_accepted() {
+        let secret = api_key::generate().secret;
+        let h = headers(&format!("Bearer {secret}"));
+        assert_eq!(bearer_key(&h).unwrap(), secret);
+        let h = headers(&format!("bearer   {secret}  "));
+        assert_eq!(bearer_key(&h).unwrap(), secret);
     }
 
     #[test]
-    fn missing_and_empty_keys_are_missing() {
+    fn a_missing_header_is_missing() {
         assert!(matches!(
             bearer_key(&HeaderMap::new()),
             Err(ApiError::MissingKey)
-        ));
-        assert!(matches!(
-            bearer_key(&headers("Bearer ")),
-            Err(ApiError::MalformedKey(_))
         ));
     }
 
@@ -78,9 +109,10 @@ mod tests {
             "Bearer sk-openai-123",
             "sk-cl-abc",
             "Bearer sk-cl-a b",
+            "Bearer ",
         ] {
             assert!(
-                matches!(bearer_key(&headers(value)), Err(ApiError::MalformedKey(_))),
+                matches!(bearer_key(&headers(value)), Err(ApiError::MalformedKey)),
                 "{value} should be malformed"
             );
         }

@@ -17,15 +17,22 @@ pub enum ApiError {
     )]
     MissingKey,
     #[error(
-        "The Authorization header is not a valid API key. Send 'Authorization: Bearer <key>' \
-         with the full key as shown when it was created (it starts with '{0}')."
+        "The Authorization header does not hold a valid API key. Send 'Authorization: Bearer \
+         <key>' with the whole key as shown when it was created (it starts with 'sk-cl-')."
     )]
-    MalformedKey(&'static str),
+    MalformedKey,
     #[error(
         "Incorrect API key provided. The key is unknown or has been deleted; check that you \
          copied it whole, or create a new one under API Keys in the console."
     )]
     UnknownKey,
+    #[error(
+        "Rate limit reached for this API key. Retry after {retry_after_secs} second(s), or ask \
+         for a key with a higher limit."
+    )]
+    RateLimited { retry_after_secs: u64 },
+    #[error("The model '{0}' does not exist. GET /ai/v1/models lists the models you can use.")]
+    UnknownModel(String),
     #[error("Unknown API route {method} {path}. See GET /ai/v1/models for what you can call.")]
     UnknownRoute { method: String, path: String },
     #[error("{method} is not supported on {path}.")]
@@ -35,10 +42,11 @@ pub enum ApiError {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::MissingKey | ApiError::MalformedKey(_) | ApiError::UnknownKey => {
+            ApiError::MissingKey | ApiError::MalformedKey | ApiError::UnknownKey => {
                 StatusCode::UNAUTHORIZED
             }
-            ApiError::UnknownRoute { .. } => StatusCode::NOT_FOUND,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::UnknownModel(_) | ApiError::UnknownRoute { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
         }
     }
@@ -46,12 +54,8 @@ impl ApiError {
     /// OpenAI's `type` field.
     fn kind(&self) -> &'static str {
         match self {
-            ApiError::MissingKey | ApiError::MalformedKey(_) | ApiError::UnknownKey => {
-                "invalid_request_error"
-            }
-            ApiError::UnknownRoute { .. } | ApiError::MethodNotAllowed { .. } => {
-                "invalid_request_error"
-            }
+            ApiError::RateLimited { .. } => "requests",
+            _ => "invalid_request_error",
         }
     }
 
@@ -59,7 +63,9 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             ApiError::MissingKey => "missing_api_key",
-            ApiError::MalformedKey(_) | ApiError::UnknownKey => "invalid_api_key",
+            ApiError::MalformedKey | ApiError::UnknownKey => "invalid_api_key",
+            ApiError::RateLimited { .. } => "rate_limit_exceeded",
+            ApiError::UnknownModel(_) => "model_not_found",
             ApiError::UnknownRoute { .. } => "unknown_url",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
         }

@@ -1,32 +1,41 @@
 //! The data plane: the OpenAI-compatible API under `/ai/v1`.
 //!
 //! Every answer here, success or failure, is shaped like OpenAI's, so that client libraries
-//! raise their own typed errors. Requests are authenticated by `Authorization: Bearer <key>`;
-//! nothing on this path reads the database.
+//! raise their own typed errors. Each request to a known route is authenticated from the
+//! [`Catalog`] by `Authorization: Bearer <key>` and checked against the key's rate limit; nothing
+//! on this path reads the database.
 //!
-//! API keys do not exist yet in this version: every well-formed key is unknown, so every
-//! authenticated route answers 401 until keys can be created in the console.
+//! Models are not configurable in this version, so `GET /ai/v1/models` lists none and
+//! `GET /ai/v1/models/{model}` answers 404 for every name.
 
 mod auth;
 mod error;
 
-use axum::extract::OriginalUri;
-use axum::{Router, http::HeaderMap, http::Method, routing::get};
+use axum::extract::{OriginalUri, Path};
+use axum::http::Method;
+use axum::routing::get;
+use axum::{Json, Router, middleware};
+use serde_json::{Value, json};
 
+use crate::catalog::Catalog;
 pub use error::ApiError;
 
 /// The router nested at `/ai/v1`.
-pub fn router() -> Router {
+pub fn router(catalog: Catalog) -> Router {
     Router::new()
         .route("/models", get(list_models))
-        .route("/models/{model}", get(list_models))
+        .route("/models/{model}", get(get_model))
+        .route_layer(middleware::from_fn_with_state(catalog, auth::authenticate))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
 }
 
-async fn list_models(headers: HeaderMap) -> Result<(), ApiError> {
-    auth::bearer_key(&headers)?;
-    Err(ApiError::UnknownKey)
+async fn list_models() -> Json<Value> {
+    Json(json!({ "object": "list", "data": [] }))
+}
+
+async fn get_model(Path(model): Path<String>) -> ApiError {
+    ApiError::UnknownModel(model)
 }
 
 /// Answers any path under `/ai/v1` that is not an API route.

@@ -10,6 +10,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use super::{Config, logging, server_fns};
+use crate::catalog::{self, Catalog};
 use crate::console::{App, shell};
 use crate::control::{Secret, bootstrap, storage::Db};
 use crate::proxy;
@@ -21,6 +22,7 @@ const CONSOLE_BODY_LIMIT: usize = 64 * 1024;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub db: Db,
+    pub catalog: Catalog,
     pub config: Arc<Config>,
     pub secret: Secret,
     pub leptos_options: LeptosOptions,
@@ -47,9 +49,13 @@ impl Gateway {
             bootstrap::ensure_admin(&db, &config.admin_email, config.admin_password.as_deref())
                 .await?;
 
+        let catalog = Catalog::load(&db).await?;
+        catalog::spawn_last_used_writer(catalog.clone(), db.clone(), config.last_used_interval());
+
         let leptos_options = leptos_options(&config);
         let state = AppState {
             db,
+            catalog,
             config: Arc::new(config),
             secret,
             leptos_options,
@@ -67,15 +73,18 @@ impl Gateway {
         self.router.clone()
     }
 
-    /// Serves until `shutdown` resolves, then lets in-flight requests finish.
+    /// Serves until `shutdown` resolves and in-flight requests have finished, then writes what
+    /// is still only in memory ("last used" times).
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(listener, self.router)
+        let served = axum::serve(listener, self.router)
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        self.state.catalog.flush_last_used(&self.state.db).await;
+        served
     }
 }
 
@@ -95,6 +104,7 @@ fn router(state: AppState) -> Router {
         move || provide_context(state.clone())
     };
     let routes = generate_route_list(App);
+    let api = proxy::router(state.catalog.clone());
 
     let console = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), {
@@ -111,7 +121,7 @@ fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
-        .nest("/ai/v1", proxy::router())
+        .nest("/ai/v1", api)
         // `nest` leaves the bare prefix with a slash to the console; it belongs to the API.
         .route("/ai/v1/", any(proxy::unknown_route))
         .merge(console)

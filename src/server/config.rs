@@ -51,6 +51,15 @@ pub struct Config {
     #[arg(long, env = "CONTROL_LAYER_SECURE_COOKIES")]
     pub secure_cookies: bool,
 
+    /// How often "last used" times are written to the database, in milliseconds. A crash
+    /// loses at most this much of them.
+    #[arg(
+        long,
+        env = "CONTROL_LAYER_LAST_USED_INTERVAL_MS",
+        default_value_t = 1_000
+    )]
+    pub last_used_interval_ms: u64,
+
     /// Directory holding the console's compiled assets (the WASM bundle, CSS, icons).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
@@ -72,6 +81,10 @@ impl Config {
         Duration::from_secs(self.session_ttl_secs)
     }
 
+    pub fn last_used_interval(&self) -> Duration {
+        Duration::from_millis(self.last_used_interval_ms.max(10))
+    }
+
     /// A configuration for tests: loopback on an ephemeral port, everything else default.
     pub fn for_tests(data_dir: PathBuf) -> Self {
         Config {
@@ -84,6 +97,7 @@ impl Config {
             log_filter: "warn".into(),
             session_ttl_secs: 3600,
             secure_cookies: false,
+            last_used_interval_ms: 100,
             site_root: PathBuf::from("target/site"),
         }
     }

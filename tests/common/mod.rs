@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use control_layer::mock_provider::{self, MockConfig, Stats};
-use control_layer::server::{Config, Gateway};
+use control_layer::server::{AppState, Config, Gateway};
 use tokio::sync::oneshot;
 
 pub const ADMIN_EMAIL: &str = "admin@localhost";
@@ -17,6 +17,8 @@ pub struct TestGateway {
     pub client: reqwest::Client,
     pub generated_admin_password: Option<String>,
     pub data_dir: PathBuf,
+    /// The gateway's state, for setting up what the console cannot do yet.
+    pub state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -44,6 +46,7 @@ impl TestGateway {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let gateway = Gateway::start(config).await.expect("gateway starts");
         let generated_admin_password = gateway.generated_admin_password.clone();
+        let state = gateway.state.clone();
 
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(gateway.serve(listener, async {
@@ -59,6 +62,7 @@ impl TestGateway {
             client,
             generated_admin_password,
             data_dir,
+            state,
             shutdown: Some(tx),
             _dir: None,
         }
@@ -92,6 +96,50 @@ impl TestGateway {
             .await;
         assert_eq!(response.status(), 200, "sign-in should succeed");
         session_cookie(&response).expect("sign-in sets the session cookie")
+    }
+
+    /// Calls a JSON server function with a session cookie.
+    pub async fn call_json(
+        &self,
+        name: &str,
+        body: serde_json::Value,
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url(&format!("/api/{name}")))
+            .json(&body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Creates a user directly in storage (the console cannot manage users yet) and signs
+    /// them in; returns their session cookie.
+    pub async fn add_user(&self, email: &str, password: &str) -> String {
+        let hash = control_layer::control::auth::password::hash(password);
+        self.state
+            .db
+            .insert_user(control_layer::control::storage::users::NewUser {
+                email,
+                display_name: email,
+                password_hash: &hash,
+                is_admin: false,
+            })
+            .await
+            .unwrap();
+        self.sign_in(email, password).await
+    }
+
+    /// `GET /ai/v1/models` with `key` as the bearer token.
+    pub async fn list_models(&self, key: &str) -> reqwest::Response {
+        self.client
+            .get(self.url("/ai/v1/models"))
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Who the server function `whoami` says is signed in with `cookie`.

@@ -1,9 +1,15 @@
 //! Server-side helpers for server functions: the application state and the caller.
+//!
+//! Leptos keeps the request's context reachable only until a server function first awaits
+//! (when it runs inside a page render), so [`request`] takes everything a function needs from
+//! the context at once, before any `.await`.
 
 use leptos::prelude::*;
 
 use crate::console::AppError;
+use crate::console::api::ApiKeyView;
 use crate::control::auth::{self, session};
+use crate::control::storage::api_keys::ApiKeyRow;
 use crate::control::storage::{StorageError, users::User};
 use crate::server::AppState;
 
@@ -14,52 +20,88 @@ impl From<StorageError> for AppError {
     }
 }
 
-/// The application state, provided to every server function and page render.
-pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| {
+/// What a server function knows about the request it serves.
+pub struct RequestContext {
+    pub state: AppState,
+    /// The session token from the cookie, if the request has a plausible one.
+    session_token: Option<String>,
+    /// The public base URL of `/ai/v1` as the caller reached this server.
+    pub api_base_url: String,
+    response: Option<leptos_axum::ResponseOptions>,
+}
+
+/// Captures the state and the caller of the current request; call it before any `.await`.
+pub fn request() -> Result<RequestContext, AppError> {
+    let state = use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function context");
         AppError::Internal
+    })?;
+    let parts = use_context::<axum::http::request::Parts>();
+    let session_token = parts
+        .as_ref()
+        .and_then(|p| session::token_from_headers(&p.headers));
+    let api_base_url = parts
+        .as_ref()
+        .map(api_base_url)
+        .unwrap_or_else(|| "/ai/v1".into());
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    Ok(RequestContext {
+        state,
+        session_token,
+        api_base_url,
+        response,
     })
 }
 
-/// The head of the HTTP request being served.
-pub fn request_parts() -> Option<axum::http::request::Parts> {
-    use_context::<axum::http::request::Parts>()
-}
+impl RequestContext {
+    pub fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref()
+    }
 
-/// The session token in the request's cookie, if any.
-pub fn session_token() -> Option<String> {
-    request_parts().and_then(|parts| session::token_from_headers(&parts.headers))
-}
+    /// The signed-in user, or `None`.
+    pub async fn user(&self) -> Result<Option<User>, AppError> {
+        let Some(token) = &self.session_token else {
+            return Ok(None);
+        };
+        Ok(auth::session_user(&self.state.db, &self.state.secret, token).await?)
+    }
 
-/// The signed-in user, or `None`.
-pub async fn current_user() -> Result<Option<User>, AppError> {
-    let Some(token) = session_token() else {
-        return Ok(None);
-    };
-    let state = state()?;
-    Ok(auth::session_user(&state.db, &state.secret, &token).await?)
-}
+    /// The signed-in user, or [`AppError::Unauthenticated`].
+    pub async fn require_user(&self) -> Result<User, AppError> {
+        self.user().await?.ok_or(AppError::Unauthenticated)
+    }
 
-/// Adds a `Set-Cookie` header to the response of the current server function.
-pub fn set_cookie(value: &str) {
-    let Some(options) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    if let Ok(value) = axum::http::HeaderValue::from_str(value) {
-        options.append_header(axum::http::header::SET_COOKIE, value);
+    /// Adds a `Set-Cookie` header to the response.
+    pub fn set_cookie(&self, value: &str) {
+        let Some(options) = &self.response else {
+            return;
+        };
+        if let Ok(value) = axum::http::HeaderValue::from_str(value) {
+            options.append_header(axum::http::header::SET_COOKIE, value);
+        }
     }
 }
 
-/// The public base URL of `/ai/v1` as the caller reached this server.
-pub fn api_base_url() -> String {
-    let Some(parts) = request_parts() else {
-        return "/ai/v1".into();
-    };
+fn api_base_url(parts: &axum::http::request::Parts) -> String {
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     let host = header("x-forwarded-host")
         .or_else(|| header("host"))
         .unwrap_or("localhost");
     let scheme = header("x-forwarded-proto").unwrap_or("http");
     format!("{scheme}://{host}/ai/v1")
+}
+
+/// How the console shows a stored key.
+pub fn key_view(row: ApiKeyRow) -> ApiKeyView {
+    let small = |n: Option<i64>| n.and_then(|n| u32::try_from(n).ok());
+    ApiKeyView {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        prefix: row.display_prefix,
+        requests_per_second: small(row.requests_per_second),
+        burst_size: small(row.burst_size),
+        created_at: row.created_at,
+        last_used_at: row.last_used_at,
+    }
 }

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "ssr")]
 mod context;
+mod keys;
 mod session;
 
+pub use keys::*;
 pub use session::*;

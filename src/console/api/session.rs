@@ -52,14 +52,13 @@ pub fn validate_sign_in(email: &str, password: &str) -> Result<(), AppError> {
 /// Who is signed in, or `None` when nobody is.
 #[server(prefix = "/api", endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<SessionInfo>, AppError> {
-    use super::context;
-
-    let user = context::current_user().await?;
+    let cx = super::context::request()?;
+    let user = cx.user().await?;
     Ok(user.map(|user| SessionInfo {
         email: user.email,
         display_name: user.display_name,
         is_admin: user.is_admin,
-        api_base_url: context::api_base_url(),
+        api_base_url: cx.api_base_url.clone(),
     }))
 }
 
@@ -69,29 +68,23 @@ pub async fn whoami() -> Result<Option<SessionInfo>, AppError> {
 /// script has loaded, and `curl -d` can sign in too.
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
-    use super::context;
     use crate::control::auth::{self, SignInError, session};
 
+    let cx = super::context::request()?;
     validate_sign_in(&email, &password)?;
-    let state = context::state()?;
-    let opened = auth::sign_in(
-        &state.db,
-        &state.secret,
-        &email,
-        &password,
-        state.config.session_ttl(),
-    )
-    .await
-    .map_err(|err| match err {
-        SignInError::WrongCredentials => AppError::WrongCredentials,
-        SignInError::Storage(err) => err.into(),
-    })?;
+    let (db, secret, config) = (&cx.state.db, &cx.state.secret, &cx.state.config);
+    let opened = auth::sign_in(db, secret, &email, &password, config.session_ttl())
+        .await
+        .map_err(|err| match err {
+            SignInError::WrongCredentials => AppError::WrongCredentials,
+            SignInError::Storage(err) => err.into(),
+        })?;
 
     tracing::info!(user_id = %opened.user.id, "signed in");
-    context::set_cookie(&session::set_cookie(
+    cx.set_cookie(&session::set_cookie(
         &opened.token,
-        state.config.session_ttl_secs,
-        state.config.secure_cookies,
+        config.session_ttl_secs,
+        config.secure_cookies,
     ));
     Ok(())
 }
@@ -99,14 +92,13 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 /// Ends the current session on the server and clears the cookie.
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use super::context;
     use crate::control::auth::{self, session};
 
-    let state = context::state()?;
-    if let Some(token) = context::session_token() {
-        auth::sign_out(&state.db, &state.secret, &token).await?;
+    let cx = super::context::request()?;
+    if let Some(token) = cx.session_token() {
+        auth::sign_out(&cx.state.db, &cx.state.secret, token).await?;
     }
-    context::set_cookie(&session::clear_cookie(state.config.secure_cookies));
+    cx.set_cookie(&session::clear_cookie(cx.state.config.secure_cookies));
     Ok(())
 }
 

@@ -65,6 +65,7 @@ fn Frame(info: SessionInfo) -> impl IntoView {
                 <A href="/" exact=true>
                     "Overview"
                 </A>
+                <A href="/api-keys">"API Keys"</A>
             </nav>
             <main class="content">
                 <Outlet />

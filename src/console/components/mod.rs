@@ -1,3 +1,5 @@
 //! Pieces shared by several pages.
 
+pub mod clipboard;
 pub mod layout;
+pub mod modal;

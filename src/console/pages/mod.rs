@@ -1,9 +1,11 @@
 //! One file per page.
 
+mod api_keys;
 mod not_found;
 mod overview;
 mod sign_in;
 
+pub use api_keys::ApiKeysPage;
 pub use not_found::NotFoundPage;
 pub use overview::OverviewPage;
 pub use sign_in::SignInPage;

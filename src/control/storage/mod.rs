@@ -6,6 +6,7 @@
 //! columns; [`flag`] and [`to_flag`] convert), placeholders are `$1, $2, …`, and upserts use
 //! `ON CONFLICT`.
 
+pub mod api_keys;
 pub mod sessions;
 pub mod users;
 
