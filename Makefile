@@ -11,7 +11,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 # Extra flags for the gateway, e.g. `make run ARGS="--listen 0.0.0.0:3000"`.
 ARGS ?=
 
-.PHONY: run test lint unit e2e build
+.PHONY: run test lint unit e2e build bench-catalog
 
 run:
 	scripts/setup.sh release
@@ -36,3 +36,7 @@ e2e: build
 build:
 	scripts/setup.sh build
 	cargo leptos build
+
+# How long authenticating a request takes with 100,000 keys loaded, and catalog rebuild times.
+bench-catalog:
+	cargo run --release --example bench_catalog --features ssr
