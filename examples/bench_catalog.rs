@@ -53,7 +53,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let rss_before = rss_mib();
     let started = Instant::now();
-    let catalog = Catalog::load(&db).await?;
+    let secret = control_layer::control::Secret::load_or_create(Some("bench"), dir.path())?;
+    let catalog = Catalog::load(&db, secret).await?;
     let load = started.elapsed();
     let rss_after = rss_mib();
 

@@ -1,5 +1,5 @@
-//! The catalog: the in-memory snapshot that answers every `/ai/v1` request without the
-//! database. It is where the control plane and the data plane meet.
+//! The catalog: the in-memory snapshot (keys, models, aliases, providers and access) that
+//! answers every `/ai/v1` request without the database. It is where the control plane and the data plane meet.
 //!
 //! The control plane writes to the database and then calls [`Catalog::reload`], which reads
 //! everything the data plane needs and swaps in a new [`Snapshot`] atomically, before the
@@ -15,6 +15,7 @@
 
 pub mod api_key;
 mod last_used;
+mod models;
 mod rate_limit;
 mod snapshot;
 
@@ -22,8 +23,10 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+use crate::control::Secret;
 use crate::control::storage::{Db, StorageError};
 pub use last_used::spawn_writer as spawn_last_used_writer;
+pub use models::{ModelIndex, ModelRoute, ProviderRoute, Resolution};
 pub use rate_limit::{Decision, RateLimit};
 pub use snapshot::{KeyEntry, Snapshot};
 
@@ -37,17 +40,19 @@ struct Inner {
     snapshot: ArcSwap<Snapshot>,
     /// Serialises reloads, so that an older read of the database never replaces a newer one.
     reload_lock: tokio::sync::Mutex<()>,
+    /// Decrypts provider keys.
+    secret: Secret,
 }
 
 impl Catalog {
     /// Builds the first snapshot from the database.
-    pub async fn load(db: &Db) -> Result<Self, StorageError> {
-        let rows = db.api_keys_for_catalog().await?;
-        let snapshot = Snapshot::build(rows, None);
+    pub async fn load(db: &Db, secret: Secret) -> Result<Self, StorageError> {
+        let snapshot = read(db, &secret, None).await?;
         Ok(Catalog {
             inner: Arc::new(Inner {
                 snapshot: ArcSwap::from_pointee(snapshot),
                 reload_lock: tokio::sync::Mutex::new(()),
+                secret,
             }),
         })
     }
@@ -55,9 +60,8 @@ impl Catalog {
     /// Rebuilds the snapshot from the database and makes it current.
     pub async fn reload(&self, db: &Db) -> Result<(), StorageError> {
         let _serialised = self.inner.reload_lock.lock().await;
-        let rows = db.api_keys_for_catalog().await?;
         let previous = self.inner.snapshot.load_full();
-        let next = Snapshot::build(rows, Some(&previous));
+        let next = read(db, &self.inner.secret, Some(&previous)).await?;
         self.inner.snapshot.store(Arc::new(next));
         Ok(())
     }
@@ -83,4 +87,20 @@ impl Catalog {
             .key_by_id(key_id)
             .and_then(|k| k.last_used())
     }
+}
+
+/// Reads everything the data plane needs and indexes it.
+async fn read(
+    db: &Db,
+    secret: &Secret,
+    previous: Option<&Snapshot>,
+) -> Result<Snapshot, StorageError> {
+    let keys = db.api_keys_for_catalog().await?;
+    let providers = db.providers().await?;
+    let models = db.models().await?;
+    let access = db.access_rows().await?;
+
+    let mut snapshot = Snapshot::build(keys, previous);
+    snapshot.models = ModelIndex::build(providers, models, access, secret);
+    Ok(snapshot)
 }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
+use super::models::ModelIndex;
 use super::rate_limit::{Decision, Limiter, RateLimit};
 use crate::control::storage::api_keys::CatalogKeyRow;
 
@@ -71,11 +72,12 @@ impl KeyEntry {
     }
 }
 
-/// All keys, by the hash of their secret (for authentication) and by id.
+/// All keys, by the hash of their secret (for authentication) and by id, and the models.
 #[derive(Default)]
 pub struct Snapshot {
     by_hash: HashMap<[u8; 32], Arc<KeyEntry>>,
     by_id: HashMap<Arc<str>, Arc<KeyEntry>>,
+    pub models: ModelIndex,
 }
 
 impl Snapshot {
@@ -84,6 +86,7 @@ impl Snapshot {
         let mut snapshot = Snapshot {
             by_hash: HashMap::with_capacity(rows.len()),
             by_id: HashMap::with_capacity(rows.len()),
+            models: ModelIndex::default(),
         };
 
         for row in rows {

@@ -2,6 +2,7 @@
 //! services behind console actions. Console server functions call into it; the `/ai/v1` data
 //! plane never does.
 
+pub mod admin;
 pub mod api_keys;
 pub mod auth;
 pub mod bootstrap;

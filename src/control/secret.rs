@@ -1,4 +1,4 @@
-//! The server's secret: keys the hashes of session tokens (and, later, encrypts provider keys).
+//! The server's secret: keys the hashes of session tokens and encrypts provider keys.
 //!
 //! It comes from `--secret`, or else from the file `secret` in the data directory, which is
 //! created with 32 random bytes on first start and readable by its owner only.
@@ -45,6 +45,40 @@ impl Secret {
         write_private(&path, &text)?;
         tracing::info!(path = %path.display(), "generated a new secret");
         Ok(Secret(text.as_bytes().into()))
+    }
+
+    /// Encrypts `plaintext` (a provider key) for storage: hex of a random nonce followed by
+    /// the ChaCha20-Poly1305 ciphertext, under a key derived from this secret.
+    pub fn encrypt(&self, plaintext: &str) -> String {
+        use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
+        let cipher = chacha20poly1305::ChaCha20Poly1305::new(&self.encryption_key().into());
+        let nonce = chacha20poly1305::ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let ciphertext = cipher
+            .encrypt(&nonce, plaintext.as_bytes())
+            .expect("encryption of a short string");
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&ciphertext);
+        hex::encode(out)
+    }
+
+    /// Decrypts what [`Secret::encrypt`] made; `None` if it was made under another secret or
+    /// altered.
+    pub fn decrypt(&self, stored: &str) -> Option<String> {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        let bytes = hex::decode(stored).ok()?;
+        if bytes.len() < 12 {
+            return None;
+        }
+        let (nonce, ciphertext) = bytes.split_at(12);
+        let cipher = chacha20poly1305::ChaCha20Poly1305::new(&self.encryption_key().into());
+        let plaintext = cipher.decrypt(nonce.into(), ciphertext).ok()?;
+        String::from_utf8(plaintext).ok()
+    }
+
+    fn encryption_key(&self) -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC accepts any key length");
+        mac.update(b"control-layer provider key encryption");
+        mac.finalize().into_bytes().into()
     }
 
     /// HMAC-SHA256 of `data` under this secret, hex encoded.
@@ -94,6 +128,23 @@ mod tests {
             !dir.path().join(FILE_NAME).exists(),
             "a configured secret writes no file"
         );
+    }
+
+    #[test]
+    fn provider_keys_round_trip_and_need_the_same_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Secret::load_or_create(Some("one"), dir.path()).unwrap();
+        let b = Secret::load_or_create(Some("two"), dir.path()).unwrap();
+        let stored = a.encrypt("sk-upstream-123");
+        assert!(!stored.contains("upstream"));
+        assert_ne!(
+            stored,
+            a.encrypt("sk-upstream-123"),
+            "a fresh nonce each time"
+        );
+        assert_eq!(a.decrypt(&stored).as_deref(), Some("sk-upstream-123"));
+        assert_eq!(b.decrypt(&stored), None);
+        assert_eq!(a.decrypt("00ff"), None);
     }
 
     #[test]

@@ -6,14 +6,20 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use std::sync::Arc;
+
 use super::ApiError;
-use crate::catalog::{Catalog, Decision, api_key};
+use crate::catalog::{Catalog, Decision, KeyEntry, api_key};
 use crate::server::logging::RequestLabels;
+
+/// The key a request was authenticated with, for handlers that need its owner.
+#[derive(Clone)]
+pub struct AuthenticatedKey(pub Arc<KeyEntry>);
 
 /// Middleware: refuses requests without a valid key (401) or over its rate limit (429).
 pub async fn authenticate(
     State(catalog): State<Catalog>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let key = match bearer_key(request.headers())
@@ -32,11 +38,17 @@ pub async fn authenticate(
         Decision::Limited {
             retry_after_secs, ..
         } => ApiError::RateLimited { retry_after_secs }.into_response(),
-        Decision::Allowed { .. } | Decision::Unlimited => next.run(request).await,
+        Decision::Allowed { .. } | Decision::Unlimited => {
+            request.extensions_mut().insert(AuthenticatedKey(key));
+            next.run(request).await
+        }
     };
 
     rate_limit_headers(response.headers_mut(), decision);
-    response.extensions_mut().insert(labels);
+    // A handler that knows the model labels the request more fully.
+    if response.extensions().get::<RequestLabels>().is_none() {
+        response.extensions_mut().insert(labels);
+    }
     response
 }
 

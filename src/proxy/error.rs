@@ -33,6 +33,25 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("The model '{0}' does not exist. GET /ai/v1/models lists the models you can use.")]
     UnknownModel(String),
+    #[error(
+        "Your API key may not use the model '{0}': none of your groups grants it. Ask an \
+         admin for access, or see GET /ai/v1/models for the models you can use."
+    )]
+    ModelForbidden(String),
+    #[error("The request body is not valid JSON. Send a JSON object with a 'model' field.")]
+    NotJson,
+    #[error("The request body has no 'model'. Name the model to use, e.g. \"model\": \"…\".")]
+    MissingModel,
+    #[error("The request body is larger than this gateway accepts ({0} bytes).")]
+    BodyTooLarge(usize),
+    #[error("The provider of the model '{0}' could not be reached. Try again later.")]
+    ProviderUnreachable(String),
+    #[error("The provider of the model '{0}' is overloaded or unavailable. Try again later.")]
+    ProviderUnavailable(String),
+    #[error("The provider did not answer within {} s. Try again later.", .0.as_secs_f64())]
+    ProviderTimeout(std::time::Duration),
+    #[error("The provider failed with status {0}. Try again later.")]
+    ProviderFailed(u16),
     #[error("Unknown API route {method} {path}. See GET /ai/v1/models for what you can call.")]
     UnknownRoute { method: String, path: String },
     #[error("{method} is not supported on {path}.")]
@@ -47,6 +66,14 @@ impl ApiError {
             }
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UnknownModel(_) | ApiError::UnknownRoute { .. } => StatusCode::NOT_FOUND,
+            ApiError::ModelForbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotJson | ApiError::MissingModel => StatusCode::BAD_REQUEST,
+            ApiError::BodyTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::ProviderUnreachable(_) | ApiError::ProviderFailed(_) => {
+                StatusCode::BAD_GATEWAY
+            }
+            ApiError::ProviderUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::ProviderTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
         }
     }
@@ -55,6 +82,11 @@ impl ApiError {
     fn kind(&self) -> &'static str {
         match self {
             ApiError::RateLimited { .. } => "requests",
+            ApiError::ModelForbidden(_) => "permission_error",
+            ApiError::ProviderUnreachable(_)
+            | ApiError::ProviderUnavailable(_)
+            | ApiError::ProviderTimeout(_)
+            | ApiError::ProviderFailed(_) => "server_error",
             _ => "invalid_request_error",
         }
     }
@@ -66,6 +98,14 @@ impl ApiError {
             ApiError::MalformedKey | ApiError::UnknownKey => "invalid_api_key",
             ApiError::RateLimited { .. } => "rate_limit_exceeded",
             ApiError::UnknownModel(_) => "model_not_found",
+            ApiError::ModelForbidden(_) => "model_not_allowed",
+            ApiError::NotJson => "invalid_json",
+            ApiError::MissingModel => "missing_model",
+            ApiError::BodyTooLarge(_) => "body_too_large",
+            ApiError::ProviderUnreachable(_) => "provider_unreachable",
+            ApiError::ProviderUnavailable(_) => "provider_unavailable",
+            ApiError::ProviderTimeout(_) => "provider_timeout",
+            ApiError::ProviderFailed(_) => "provider_error",
             ApiError::UnknownRoute { .. } => "unknown_url",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
         }

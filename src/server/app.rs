@@ -23,6 +23,8 @@ const CONSOLE_BODY_LIMIT: usize = 64 * 1024;
 pub struct AppState {
     pub db: Db,
     pub catalog: Catalog,
+    /// The pooled HTTP client for providers, shared by the proxy and the admin pages.
+    pub http: reqwest::Client,
     pub config: Arc<Config>,
     pub secret: Secret,
     pub leptos_options: LeptosOptions,
@@ -49,13 +51,14 @@ impl Gateway {
             bootstrap::ensure_admin(&db, &config.admin_email, config.admin_password.as_deref())
                 .await?;
 
-        let catalog = Catalog::load(&db).await?;
+        let catalog = Catalog::load(&db, secret.clone()).await?;
         catalog::spawn_last_used_writer(catalog.clone(), db.clone(), config.last_used_interval());
 
         let leptos_options = leptos_options(&config);
         let state = AppState {
             db,
             catalog,
+            http: proxy::http_client(),
             config: Arc::new(config),
             secret,
             leptos_options,
@@ -104,7 +107,11 @@ fn router(state: AppState) -> Router {
         move || provide_context(state.clone())
     };
     let routes = generate_route_list(App);
-    let api = proxy::router(state.catalog.clone());
+    let api = proxy::router(proxy::ProxyState {
+        catalog: state.catalog.clone(),
+        client: state.http.clone(),
+        max_body_bytes: state.config.max_body_bytes,
+    });
 
     let console = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), {

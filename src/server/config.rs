@@ -51,6 +51,10 @@ pub struct Config {
     #[arg(long, env = "CONTROL_LAYER_SECURE_COOKIES")]
     pub secure_cookies: bool,
 
+    /// Largest request body `/ai/v1` forwards, in bytes; larger ones get 413.
+    #[arg(long, env = "CONTROL_LAYER_MAX_BODY_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
     /// How often "last used" times are written to the database, in milliseconds. A crash
     /// loses at most this much of them.
     #[arg(
@@ -98,6 +102,7 @@ impl Config {
             session_ttl_secs: 3600,
             secure_cookies: false,
             last_used_interval_ms: 100,
+            max_body_bytes: 1024 * 1024,
             site_root: PathBuf::from("target/site"),
         }
     }

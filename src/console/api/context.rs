@@ -71,6 +71,16 @@ impl RequestContext {
         self.user().await?.ok_or(AppError::Unauthenticated)
     }
 
+    /// The signed-in user if they are an admin; [`AppError::Forbidden`] if not.
+    pub async fn require_admin(&self) -> Result<User, AppError> {
+        let user = self.require_user().await?;
+        if !user.is_admin {
+            tracing::warn!(user_id = %user.id, "refused an admin action to a non-admin");
+            return Err(AppError::Forbidden);
+        }
+        Ok(user)
+    }
+
     /// Adds a `Set-Cookie` header to the response.
     pub fn set_cookie(&self, value: &str) {
         let Some(options) = &self.response else {

@@ -1,10 +1,12 @@
 //! Server functions: the console's only way to act. Each lives at a fixed endpoint
 //! `/api/<name>` so that scripts can call it too, and each checks on the server who is asking.
 
+mod admin;
 #[cfg(feature = "ssr")]
-mod context;
+pub(crate) mod context;
 mod keys;
 mod session;
 
+pub use admin::*;
 pub use keys::*;
 pub use session::*;

@@ -7,6 +7,9 @@
 //! `ON CONFLICT`.
 
 pub mod api_keys;
+pub mod groups;
+pub mod models;
+pub mod providers;
 pub mod sessions;
 pub mod users;
 

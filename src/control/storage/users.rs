@@ -108,4 +108,28 @@ impl Db {
             .await?;
         Ok(())
     }
+
+    pub async fn users(&self) -> Result<Vec<User>, StorageError> {
+        let sql = format!("SELECT {COLUMNS} FROM users ORDER BY email");
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+    }
+
+    pub async fn set_user_admin(&self, id: &str, is_admin: bool) -> Result<bool, StorageError> {
+        let done = sqlx::query("UPDATE users SET is_admin = $1 WHERE id = $2")
+            .bind(to_flag(is_admin))
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Deletes a user; their sessions, keys and memberships go with them.
+    pub async fn delete_user(&self, id: &str) -> Result<bool, StorageError> {
+        let done = sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
 }
