@@ -1,6 +1,6 @@
 # Control Layer: the two commands of the quick start, and a few more.
 #
-#   make run     build (release) and run the gateway on http://127.0.0.1:3000
+#   make run     build (release) and run the gateway on http://127.0.0.1:3000, in demo mode
 #   make test    the whole test suite: formatting, lints, unit, integration, browser
 #
 # Both install what they need first (scripts/setup.sh), and skip what is already there.
@@ -16,7 +16,7 @@ ARGS ?=
 run:
 	scripts/setup.sh release
 	cargo leptos build --release
-	target/release/control-layer $(ARGS)
+	target/release/control-layer --demo $(ARGS)
 
 test: lint unit e2e
 
@@ -27,6 +27,7 @@ lint:
 	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
 unit:
+	scripts/setup.sh clients
 	cargo test --features ssr
 
 e2e: build

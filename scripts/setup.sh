@@ -4,6 +4,7 @@
 #
 #   scripts/setup.sh build     the wasm target, cargo-leptos, wasm-bindgen-cli
 #   scripts/setup.sh release   build, plus wasm-opt (npm binaryen) for release builds
+#   scripts/setup.sh clients   the Python and Node.js openai packages for the API tests
 #   scripts/setup.sh test      build, plus Chromium and the Playwright package
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
 CARGO_LEPTOS_VERSION=0.3.10
 BINARYEN_VERSION=132.0.0
 CHROMIUM=/usr/lib/chromium/chromium
+PYTHON_OPENAI_VERSION=1.109.1
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -69,9 +71,22 @@ playwright() {
   fi
 }
 
+client_libraries() {
+  if ! python3 -c "import openai, sys; sys.exit(openai.__version__ != '$PYTHON_OPENAI_VERSION')" 2>/dev/null; then
+    say "installing the Python openai package $PYTHON_OPENAI_VERSION"
+    python3 -m pip install --quiet --disable-pip-version-check "openai==$PYTHON_OPENAI_VERSION"
+  fi
+  if [ ! -d tests/clients/node_modules/openai ] \
+    || [ tests/clients/package-lock.json -nt tests/clients/node_modules/.package-lock.json ]; then
+    say "installing the Node.js openai package (npm ci)"
+    (cd tests/clients && npm ci --no-audit --no-fund --silent)
+  fi
+}
+
 case "${1:-build}" in
   build) wasm_target; cargo_leptos; wasm_bindgen ;;
   release) wasm_target; cargo_leptos; wasm_bindgen; wasm_opt ;;
+  clients) client_libraries ;;
   test) wasm_target; cargo_leptos; wasm_bindgen; chromium; playwright ;;
-  *) echo "usage: $0 [build|release|test]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|release|clients|test]" >&2; exit 2 ;;
 esac

@@ -215,10 +215,21 @@ async fn embeddings(
             );
         }
     };
+    // Like OpenAI: floats by default, or little-endian f32 bytes in base64 when asked.
+    let as_base64 = body.get("encoding_format").and_then(Value::as_str) == Some("base64");
     let data: Vec<Value> = inputs
         .iter()
         .enumerate()
-        .map(|(index, text)| json!({ "object": "embedding", "index": index, "embedding": embed(text) }))
+        .map(|(index, text)| {
+            let vector = embed(text);
+            let embedding = if as_base64 {
+                let bytes: Vec<u8> = vector.iter().flat_map(|x| x.to_le_bytes()).collect();
+                Value::String(base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes))
+            } else {
+                json!(vector)
+            };
+            json!({ "object": "embedding", "index": index, "embedding": embedding })
+        })
         .collect();
     let tokens: usize = inputs.iter().map(|t| chat::count_words(t)).sum();
     Json(json!({

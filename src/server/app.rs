@@ -52,6 +52,9 @@ impl Gateway {
                 .await?;
 
         let catalog = Catalog::load(&db, secret.clone()).await?;
+        if config.demo {
+            super::demo::start(&db, &catalog, &secret).await?;
+        }
         catalog::spawn_last_used_writer(catalog.clone(), db.clone(), config.last_used_interval());
 
         let leptos_options = leptos_options(&config);

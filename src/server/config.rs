@@ -51,6 +51,11 @@ pub struct Config {
     #[arg(long, env = "CONTROL_LAYER_SECURE_COOKIES")]
     pub secure_cookies: bool,
 
+    /// Run the built-in mock provider and offer the models `demo-chat` and `demo-embedding` to
+    /// everyone, for trying the gateway without an upstream account.
+    #[arg(long, env = "CONTROL_LAYER_DEMO")]
+    pub demo: bool,
+
     /// Largest request body `/ai/v1` forwards, in bytes; larger ones get 413.
     #[arg(long, env = "CONTROL_LAYER_MAX_BODY_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -103,6 +108,7 @@ impl Config {
             secure_cookies: false,
             last_used_interval_ms: 100,
             max_body_bytes: 1024 * 1024,
+            demo: false,
             site_root: PathBuf::from("target/site"),
         }
     }

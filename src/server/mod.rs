@@ -4,6 +4,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+mod demo;
 pub mod logging;
 mod server_fns;
 
