@@ -1,7 +1,7 @@
 // Browser tests of the console, in Debian's Chromium (never a downloaded browser).
 //
-// Playwright starts the debug build of the gateway on a fresh data directory with a known
-// admin password; build it first (`make test` does: `cargo leptos build`).
+// Playwright starts the debug build of the gateway in demo mode on a fresh data directory with
+// a known admin password; build it first (`make test` does: `cargo leptos build`).
 import { defineConfig } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,6 +51,7 @@ export default defineConfig({
       CONTROL_LAYER_ADMIN_PASSWORD: ADMIN_PASSWORD,
       LEPTOS_SITE_ROOT: "target/site",
       RUST_LOG: "warn",
+      CONTROL_LAYER_DEMO: "true",
     },
   },
 });

@@ -26,7 +26,10 @@ async fn prepared_gateway() -> (TestGateway, String, String) {
 
     // The mock serves until the test's runtime ends.
     let mock = TestMock::start(|_| {}).await;
-    let providers = [("faulty", mock.base.as_str()), ("nowhere", "http://127.0.0.1:9/v1")];
+    let providers = [
+        ("faulty", mock.base.as_str()),
+        ("nowhere", "http://127.0.0.1:9/v1"),
+    ];
     let mut provider_ids = Vec::new();
     for (name, base_url) in providers {
         let provider = ok(gw
@@ -58,17 +61,27 @@ async fn prepared_gateway() -> (TestGateway, String, String) {
         .await;
         if granted {
             let grant = json!({ "group_id": "everyone", "model_id": id, "granted": true });
-            ok(gw.call_json("admin_set_group_model", grant, Some(&admin)).await).await;
+            ok(gw
+                .call_json("admin_set_group_model", grant, Some(&admin))
+                .await)
+            .await;
         }
     }
 
     let user = gw.add_user("dev@example.com", "dev-password").await;
-    let key = ok(gw.call_json("create_api_key", json!({ "key": { "name": "clients" } }), Some(&user)).await)
-        .await["secret"]
+    let key = ok(gw
+        .call_json(
+            "create_api_key",
+            json!({ "key": { "name": "clients" } }),
+            Some(&user),
+        )
+        .await)
+    .await["secret"]
         .as_str()
         .unwrap()
         .to_owned();
-    let limited = json!({ "key": { "name": "limited", "requests_per_second": 1, "burst_size": 1 } });
+    let limited =
+        json!({ "key": { "name": "limited", "requests_per_second": 1, "burst_size": 1 } });
     let limited = ok(gw.call_json("create_api_key", limited, Some(&user)).await).await["secret"]
         .as_str()
         .unwrap()
@@ -90,7 +103,10 @@ fn run(gw: &TestGateway, key: &str, limited: &str, program: &str, args: &[&str])
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(output.status.success(), "{program} {args:?} failed:\n{report}");
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed:\n{report}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -104,7 +120,9 @@ async fn the_python_openai_package_works_through_the_gateway() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_node_openai_package_works_through_the_gateway() {
     let (gw, key, limited) = prepared_gateway().await;
-    tokio::task::spawn_blocking(move || run(&gw, &key, &limited, "node", &["--test", "openai.test.mjs"]))
-        .await
-        .unwrap();
+    tokio::task::spawn_blocking(move || {
+        run(&gw, &key, &limited, "node", &["--test", "openai.test.mjs"])
+    })
+    .await
+    .unwrap();
 }

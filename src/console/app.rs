@@ -6,7 +6,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use super::components::layout::ConsoleLayout;
-use super::pages::{ApiKeysPage, NotFoundPage, OverviewPage, SignInPage};
+use super::pages::{ApiKeysPage, ModelsPage, NotFoundPage, OverviewPage, SignInPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -42,6 +42,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=ConsoleLayout>
                     <Route path=path!("") view=OverviewPage />
                     <Route path=path!("/api-keys") view=ApiKeysPage />
+                    <Route path=path!("/models") view=ModelsPage />
                 </ParentRoute>
             </Routes>
         </Router>

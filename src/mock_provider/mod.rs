@@ -224,7 +224,10 @@ async fn embeddings(
             let vector = embed(text);
             let embedding = if as_base64 {
                 let bytes: Vec<u8> = vector.iter().flat_map(|x| x.to_le_bytes()).collect();
-                Value::String(base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes))
+                Value::String(base64::Engine::encode(
+                    &base64::engine::general_purpose::STANDARD,
+                    bytes,
+                ))
             } else {
                 json!(vector)
             };

@@ -20,20 +20,44 @@ use crate::mock_provider::{self, MockConfig, Stats};
 const PROVIDER: &str = "demo";
 
 /// Starts the mock and makes sure the demo provider and models exist and point at it.
-pub async fn start(db: &Db, catalog: &Catalog, secret: &Secret) -> Result<(), Box<dyn std::error::Error>> {
+pub async fn start(
+    db: &Db,
+    catalog: &Catalog,
+    secret: &Secret,
+) -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base_url = format!("http://{}/v1", listener.local_addr()?);
-    let config = MockConfig { chunks: 12, chunk_delay_ms: 40, ..MockConfig::for_tests() };
-    tokio::spawn(mock_provider::serve(listener, config, Arc::new(Stats::default())));
+    let config = MockConfig {
+        chunks: 12,
+        chunk_delay_ms: 40,
+        ..MockConfig::for_tests()
+    };
+    tokio::spawn(mock_provider::serve(
+        listener,
+        config,
+        Arc::new(Stats::default()),
+    ));
 
-    let fields = ProviderFields { name: PROVIDER, base_url: &base_url, timeout_ms: 30_000 };
-    let existing = db.providers().await?.into_iter().find(|p| p.name == PROVIDER);
+    let fields = ProviderFields {
+        name: PROVIDER,
+        base_url: &base_url,
+        timeout_ms: 30_000,
+    };
+    let existing = db
+        .providers()
+        .await?
+        .into_iter()
+        .find(|p| p.name == PROVIDER);
     let provider_id = match existing {
         Some(provider) => {
             providers::update(db, catalog, secret, &provider.id, fields, None).await?;
             provider.id
         }
-        None => providers::create(db, catalog, secret, fields, None).await?.id,
+        None => {
+            providers::create(db, catalog, secret, fields, None)
+                .await?
+                .id
+        }
     };
 
     let known = db.models().await?;

@@ -5,8 +5,10 @@ mod admin;
 #[cfg(feature = "ssr")]
 pub(crate) mod context;
 mod keys;
+mod models;
 mod session;
 
 pub use admin::*;
 pub use keys::*;
+pub use models::*;
 pub use session::*;

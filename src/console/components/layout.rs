@@ -66,6 +66,7 @@ fn Frame(info: SessionInfo) -> impl IntoView {
                     "Overview"
                 </A>
                 <A href="/api-keys">"API Keys"</A>
+                <A href="/models">"Models"</A>
             </nav>
             <main class="content">
                 <Outlet />

@@ -1,11 +1,13 @@
 //! One file per page.
 
 mod api_keys;
+mod models;
 mod not_found;
 mod overview;
 mod sign_in;
 
 pub use api_keys::ApiKeysPage;
+pub use models::ModelsPage;
 pub use not_found::NotFoundPage;
 pub use overview::OverviewPage;
 pub use sign_in::SignInPage;
