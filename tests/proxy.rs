@@ -260,6 +260,16 @@ async fn models_lists_names_and_aliases_and_follows_grants() {
             .unwrap();
     assert_eq!(ok(one).await["id"], "fast");
 
+    // The console's Models page shows the same models to the key's owner.
+    let user = s.gw.sign_in("user@example.com", "user-password").await;
+    let mine = ok(s
+        .gw
+        .call_json("list_my_models", json!({}), Some(&user))
+        .await)
+    .await;
+    assert_eq!(mine["models"][0]["name"], "gpt-test");
+    assert_eq!(mine["models"][0]["aliases"], json!(["fast"]));
+
     // Revoke the grant: the listing empties and the same call is forbidden, at once.
     ok(s.gw
         .call_json(
@@ -271,6 +281,12 @@ async fn models_lists_names_and_aliases_and_follows_grants() {
     .await;
     let body = ok(s.gw.list_models(&s.key).await).await;
     assert_eq!(body["data"], json!([]));
+    let mine = ok(s
+        .gw
+        .call_json("list_my_models", json!({}), Some(&user))
+        .await)
+    .await;
+    assert_eq!(mine["models"], json!([]));
     let forbidden = s.chat(hello("fast")).await;
     assert_eq!(forbidden.status(), 403);
     let body: Value = forbidden.json().await.unwrap();
