@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const PORT = Number(process.env.E2E_PORT ?? 3400);
+export const MOCK_PORT = PORT + 1;
 export const ADMIN_EMAIL = "admin@localhost";
 export const ADMIN_PASSWORD = "e2e-admin-password";
 
@@ -39,7 +40,8 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
+  webServer: [
+    {
     command: `target/debug/control-layer --listen 127.0.0.1:${PORT}`,
     cwd: "..",
     url: `http://127.0.0.1:${PORT}/healthz`,
@@ -53,5 +55,14 @@ export default defineConfig({
       RUST_LOG: "warn",
       CONTROL_LAYER_DEMO: "true",
     },
-  },
+    },
+    {
+      // A provider for the admin journey to add, as an operator would add a real one.
+      command: `target/debug/control-layer mock-provider --listen 127.0.0.1:${MOCK_PORT}`,
+      cwd: "..",
+      url: `http://127.0.0.1:${MOCK_PORT}/v1/models`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
 });

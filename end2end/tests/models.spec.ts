@@ -6,7 +6,7 @@ test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
 test("models show their names, aliases and code, and an alias works", async ({ page, request, pageErrors }) => {
   await signIn(page);
-  await page.getByRole("link", { name: "Models" }).click();
+  await page.getByRole("link", { name: "Models", exact: true }).click();
   const chat = page.getByRole("region", { name: "Model demo-chat" });
   await expect(chat).toBeVisible();
   await expect(chat.getByText("Aliases:")).toBeVisible();

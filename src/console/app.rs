@@ -6,7 +6,10 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use super::components::layout::ConsoleLayout;
-use super::pages::{ApiKeysPage, ModelsPage, NotFoundPage, OverviewPage, SignInPage};
+use super::pages::{
+    AdminModelsPage, ApiKeysPage, GroupsPage, ModelsPage, NotFoundPage, OverviewPage,
+    ProvidersPage, SignInPage, UsersPage,
+};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -43,6 +46,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=OverviewPage />
                     <Route path=path!("/api-keys") view=ApiKeysPage />
                     <Route path=path!("/models") view=ModelsPage />
+                    <Route path=path!("/admin/users") view=UsersPage />
+                    <Route path=path!("/admin/groups") view=GroupsPage />
+                    <Route path=path!("/admin/providers") view=ProvidersPage />
+                    <Route path=path!("/admin/models") view=AdminModelsPage />
                 </ParentRoute>
             </Routes>
         </Router>

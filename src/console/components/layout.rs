@@ -67,6 +67,13 @@ fn Frame(info: SessionInfo) -> impl IntoView {
                 </A>
                 <A href="/api-keys">"API Keys"</A>
                 <A href="/models">"Models"</A>
+                {info.is_admin.then(|| view! {
+                    <p class="nav-section">"Admin"</p>
+                    <A href="/admin/users">"Users"</A>
+                    <A href="/admin/groups">"Groups"</A>
+                    <A href="/admin/providers">"Providers"</A>
+                    <A href="/admin/models">"Manage models"</A>
+                })}
             </nav>
             <main class="content">
                 <Outlet />
