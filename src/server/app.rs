@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use axum::routing::{any, get};
+use axum::serve::ListenerExt;
 use axum::{Router, extract::FromRef, middleware};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -86,6 +87,12 @@ impl Gateway {
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        // Streamed chunks must leave at once, not wait for Nagle's algorithm to fill a packet.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %err, "could not set TCP_NODELAY");
+            }
+        });
         let served = axum::serve(listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await;
