@@ -100,3 +100,20 @@ test("non-admins see no admin pages and are refused by the server", async ({ pag
   await expect(plain.getByRole("alert").first()).toContainText("You do not have permission to do that.");
   await context.close();
 });
+
+test("groups are renamed and deleted; Everyone cannot be", async ({ page, pageErrors }) => {
+  await signIn(page);
+  await openHydrated(page, "/admin/groups");
+  await expect(page.getByRole("region", { name: "Group Everyone" }).getByRole("button", { name: /Delete/ })).toHaveCount(0);
+
+  await page.getByLabel("Group name").fill("to-rename");
+  await page.getByRole("button", { name: "Add group" }).click();
+  const group = page.getByRole("region", { name: "Group to-rename" });
+  await group.getByLabel("New name for to-rename").fill("renamed");
+  await group.getByRole("button", { name: "Rename", exact: true }).click();
+  const renamed = page.getByRole("region", { name: "Group renamed" });
+  await expect(renamed).toBeVisible();
+
+  await renamed.getByRole("button", { name: "Delete group renamed" }).click();
+  await expect(renamed).toHaveCount(0);
+});

@@ -70,7 +70,7 @@ pub fn GroupsPage() -> impl IntoView {
                     (Ok(groups), Ok(users), Ok(models)) => groups
                         .into_iter()
                         .map(|group| view! {
-                            <GroupCard group users=users.clone() models=models.clone() member grant delete />
+                            <GroupCard group users=users.clone() models=models.clone() save member grant delete />
                         })
                         .collect_view()
                         .into_any(),
@@ -100,6 +100,7 @@ fn GroupCard(
     group: GroupView,
     users: Vec<UserView>,
     models: Vec<ModelView>,
+    save: ServerAction<AdminSaveGroup>,
     member: ServerAction<AdminSetGroupMember>,
     grant: ServerAction<AdminSetGroupModel>,
     delete: ServerAction<AdminDeleteGroup>,
@@ -154,6 +155,26 @@ fn GroupCard(
         })
         .collect_view();
     let id = group.id.clone();
+    let new_name = RwSignal::new(group.name.clone());
+    let rename = {
+        let (id, description) = (group.id.clone(), group.description.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            save.dispatch(AdminSaveGroup {
+                id: Some(id.clone()),
+                name: new_name.get_untracked(),
+                description: description.clone(),
+            });
+        }
+    };
+    let rename_form = (!everyone).then(|| {
+        view! {
+            <form class="inline-form" on:submit=rename>
+                <input aria-label=format!("New name for {}", group.name) bind:value=new_name />
+                <button type="submit" class="button small">"Rename"</button>
+            </form>
+        }
+    });
 
     view! {
         <section class="card" aria-label=format!("Group {}", group.name)>
@@ -168,6 +189,7 @@ fn GroupCard(
                     </button>
                 })}
             </div>
+            {rename_form}
             <div class="columns">
                 <fieldset><legend>"Members"</legend>{members}</fieldset>
                 <fieldset><legend>"Models"</legend>{grants}</fieldset>
