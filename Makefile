@@ -11,7 +11,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 # Extra flags for the gateway, e.g. `make run ARGS="--listen 0.0.0.0:3000"`.
 ARGS ?=
 
-.PHONY: run test lint unit e2e build bench-catalog
+.PHONY: run test lint unit e2e build bench bench-catalog
 
 run:
 	scripts/setup.sh release
@@ -41,3 +41,8 @@ build:
 # How long authenticating a request takes with 100,000 keys loaded, and catalog rebuild times.
 bench-catalog:
 	cargo run --release --example bench_catalog --features ssr
+
+# Gateway overhead under open-loop load, direct to the mock vs through the gateway.
+bench:
+	cargo build --release --features ssr --bin control-layer
+	cargo run --release --example bench_proxy --features ssr

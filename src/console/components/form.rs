@@ -16,6 +16,9 @@ pub fn TextField(
     error: RwSignal<Option<AppError>>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] placeholder: &'static str,
+    /// For focusing the field from outside.
+    #[prop(optional)]
+    node_ref: NodeRef<leptos::html::Input>,
 ) -> impl IntoView {
     let message = move || error.with(|e| e.as_ref().and_then(|e| e.field_message(field)));
     let error_id = format!("{id}-error");
@@ -24,6 +27,7 @@ pub fn TextField(
             <label for=id>{label}</label>
             <input
                 id=id
+                node_ref=node_ref
                 type=kind
                 placeholder=placeholder
                 aria-describedby=error_id.clone()

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::console::AppError;
 use crate::console::api::{CreateApiKey, CreatedApiKey, NewApiKey};
 use crate::console::components::clipboard;
+use crate::console::components::form::{TextField, form_message};
 use crate::console::components::modal::Modal;
 
 #[component]
@@ -55,80 +56,24 @@ pub fn CreateKeyDialog(
         });
     };
 
-    let field_error = move |field: &'static str| {
-        move || error.with(|e| e.as_ref().and_then(|e| e.field_message(field)))
-    };
-    let invalid = move |field: &'static str| move || field_error(field)().is_some().to_string();
-    let form_error = move || {
-        error.with(|e| {
-            e.as_ref()
-                .filter(|e| !matches!(e, AppError::Invalid(_)))
-                .map(|e| e.to_string())
-        })
-    };
+    let form_error = form_message(error);
     let pending = action.pending();
 
     view! {
         <Modal title="Create API Key".to_string() on_close>
             <form on:submit=submit novalidate>
-                <div class="field">
-                    <label for="key-name">"Name"</label>
-                    <input
-                        id="key-name"
-                        node_ref=name_input
-                        type="text"
-                        required
-                        maxlength="100"
-                        aria-describedby="key-name-error"
-                        aria-invalid=invalid("name")
-                        bind:value=name
-                    />
-                    <p id="key-name-error" class="field-error">{field_error("name")}</p>
-                </div>
-                <div class="field">
-                    <label for="key-description">"Description (optional)"</label>
-                    <input
-                        id="key-description"
-                        type="text"
-                        maxlength="500"
-                        aria-describedby="key-description-error"
-                        aria-invalid=invalid("description")
-                        bind:value=description
-                    />
-                    <p id="key-description-error" class="field-error">{field_error("description")}</p>
-                </div>
+                <TextField id="key-name" label="Name" field="name" value=name error node_ref=name_input />
+                <TextField id="key-description" label="Description (optional)" field="description" value=description error />
                 <fieldset class="rate-limit">
                     <legend>"Rate limit (optional)"</legend>
                     <p class="muted hint">
                         "Leave both empty for no limit. Requests per second alone allows a burst of the same size."
                     </p>
                     <div class="field-row">
-                        <div class="field">
-                            <label for="key-rps">"Requests per second"</label>
-                            <input
-                                id="key-rps"
-                                type="text"
-                                inputmode="numeric"
-                                placeholder="1–10,000"
-                                aria-describedby="key-rps-error"
-                                aria-invalid=invalid("requests_per_second")
-                                bind:value=requests_per_second
-                            />
-                            <p id="key-rps-error" class="field-error">{field_error("requests_per_second")}</p>
-                        </div>
-                        <div class="field">
-                            <label for="key-burst">"Burst size"</label>
-                            <input
-                                id="key-burst"
-                                type="text"
-                                inputmode="numeric"
-                                placeholder="1–50,000"
-                                aria-describedby="key-burst-error"
-                                aria-invalid=invalid("burst_size")
-                                bind:value=burst_size
-                            />
-                            <p id="key-burst-error" class="field-error">{field_error("burst_size")}</p>
-                        </div>
+                        <TextField id="key-rps" label="Requests per second" field="requests_per_second"
+                            value=requests_per_second error placeholder="1–10,000" />
+                        <TextField id="key-burst" label="Burst size" field="burst_size"
+                            value=burst_size error placeholder="1–50,000" />
                     </div>
                 </fieldset>
                 <p class="form-error" role="alert">{form_error}</p>
