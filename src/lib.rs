@@ -1,6 +1,7 @@
 //! Control Layer: a self-hosted, OpenAI-compatible AI gateway.
 //!
-//! The crate has three wings, and dependencies only point one way:
+//! The crate has three wings and the catalog where two of them meet; dependencies only point
+//! one way:
 //!
 //! - [`console`]: the web console (isomorphic). Pages, components and the declarations of the
 //!   server functions they call. It is compiled to WASM for the browser (`hydrate`) and for the

@@ -16,10 +16,7 @@ pub async fn create(
     if db.user_by_email(email).await?.is_some() {
         return Ok(None);
     }
-    let owned = password.to_owned();
-    let password_hash = tokio::task::spawn_blocking(move || password::hash(&owned))
-        .await
-        .map_err(|_| StorageError::Database(sqlx::Error::PoolClosed))?;
+    let password_hash = password::hash_off_thread(password.to_owned()).await;
     let user = db
         .insert_user(NewUser {
             email,

@@ -13,6 +13,17 @@ pub fn hash(password: &str) -> String {
         .to_string()
 }
 
+/// [`hash`] on the blocking thread pool: Argon2 takes tens of milliseconds of CPU, which must
+/// not stall the async workers serving other requests.
+pub async fn hash_off_thread(password: String) -> String {
+    let copy = password.clone();
+    match tokio::task::spawn_blocking(move || hash(&copy)).await {
+        Ok(hashed) => hashed,
+        // The pool is shutting down: hash here rather than fail.
+        Err(_) => hash(&password),
+    }
+}
+
 /// Whether `password` matches `stored`; a malformed stored hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
