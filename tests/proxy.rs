@@ -113,6 +113,38 @@ impl Setup {
             .unwrap()
     }
 
+    /// Calls an admin server function and returns its (successful) answer.
+    async fn admin(&self, name: &str, body: Value) -> Value {
+        ok(self.gw.call_json(name, body, Some(&self.admin)).await).await
+    }
+
+    /// Grants (or revokes) `gpt-test` for Everyone.
+    async fn grant_to_everyone(&self, granted: bool) {
+        let grant =
+            json!({ "group_id": "everyone", "model_id": self.model_id, "granted": granted });
+        self.admin("admin_set_group_model", grant).await;
+    }
+
+    /// The id of the user who owns the key.
+    async fn user_id(&self) -> Value {
+        let users = self.admin("admin_list_users", json!({})).await;
+        let users = users.as_array().unwrap();
+        users
+            .iter()
+            .find(|u| u["email"] == "user@example.com")
+            .unwrap()["id"]
+            .clone()
+    }
+
+    /// Adds a provider without a key and a 1 s timeout; returns its id.
+    async fn add_provider(&self, name: &str, base_url: &str) -> String {
+        let provider = json!({ "name": name, "base_url": base_url, "timeout_secs": 1 });
+        let saved = self
+            .admin("admin_save_provider", json!({ "provider": provider }))
+            .await;
+        saved["id"].as_str().unwrap().to_owned()
+    }
+
     async fn add_model(&self, name: &str, upstream: &str, provider_id: &str) {
         let id = ok(self
             .gw
@@ -271,14 +303,7 @@ async fn models_lists_names_and_aliases_and_follows_grants() {
     assert_eq!(mine["models"][0]["aliases"], json!(["fast"]));
 
     // Revoke the grant: the listing empties and the same call is forbidden, at once.
-    ok(s.gw
-        .call_json(
-            "admin_set_group_model",
-            json!({ "group_id": "everyone", "model_id": s.model_id, "granted": false }),
-            Some(&s.admin),
-        )
-        .await)
-    .await;
+    s.grant_to_everyone(false).await;
     let body = ok(s.gw.list_models(&s.key).await).await;
     assert_eq!(body["data"], json!([]));
     let mine = ok(s
@@ -296,36 +321,12 @@ async fn models_lists_names_and_aliases_and_follows_grants() {
 #[tokio::test]
 async fn group_membership_grants_access() {
     let s = setup().await;
-    ok(s.gw
-        .call_json(
-            "admin_set_group_model",
-            json!({ "group_id": "everyone", "model_id": s.model_id, "granted": false }),
-            Some(&s.admin),
-        )
-        .await)
-    .await;
-    let group = ok(s
-        .gw
-        .call_json(
-            "admin_save_group",
-            json!({ "name": "research" }),
-            Some(&s.admin),
-        )
-        .await)
-    .await;
+    s.grant_to_everyone(false).await;
+    let group = s
+        .admin("admin_save_group", json!({ "name": "research" }))
+        .await;
     let group_id = group.as_str().unwrap();
-    let users = ok(s
-        .gw
-        .call_json("admin_list_users", json!({}), Some(&s.admin))
-        .await)
-    .await;
-    let user_id = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == "user@example.com")
-        .unwrap()["id"]
-        .clone();
+    let user_id = s.user_id().await;
     for (name, body) in [
         (
             "admin_set_group_member",
@@ -336,18 +337,12 @@ async fn group_membership_grants_access() {
             json!({ "group_id": group_id, "model_id": s.model_id, "granted": true }),
         ),
     ] {
-        ok(s.gw.call_json(name, body, Some(&s.admin)).await).await;
+        s.admin(name, body).await;
     }
     assert_eq!(s.chat(hello("gpt-test")).await.status(), 200);
 
-    ok(s.gw
-        .call_json(
-            "admin_set_group_member",
-            json!({ "group_id": group_id, "user_id": user_id, "member": false }),
-            Some(&s.admin),
-        )
-        .await)
-    .await;
+    let leave = json!({ "group_id": group_id, "user_id": user_id, "member": false });
+    s.admin("admin_set_group_member", leave).await;
     assert_eq!(s.chat(hello("gpt-test")).await.status(), 403);
 }
 
@@ -420,30 +415,12 @@ async fn provider_failures_map_to_502_503_504() {
     s.add_model("broken", "fault-500", &s.provider_id).await;
     s.add_model("slow", "fault-hang", &s.provider_id).await;
 
-    let dead = ok(s
-        .gw
-        .call_json(
-            "admin_save_provider",
-            json!({ "provider": { "name": "dead", "base_url": "http://127.0.0.1:9/v1", "timeout_secs": 1 } }),
-            Some(&s.admin),
-        )
-        .await)
-    .await;
-    s.add_model("unreachable", "x", dead["id"].as_str().unwrap())
-        .await;
+    let dead = s.add_provider("dead", "http://127.0.0.1:9/v1").await;
+    s.add_model("unreachable", "x", &dead).await;
 
     let garbage = TestMock::start(|c| c.not_http = true).await;
-    let junk = ok(s
-        .gw
-        .call_json(
-            "admin_save_provider",
-            json!({ "provider": { "name": "junk", "base_url": garbage.base, "timeout_secs": 1 } }),
-            Some(&s.admin),
-        )
-        .await)
-    .await;
-    s.add_model("not-http", "x", junk["id"].as_str().unwrap())
-        .await;
+    let junk = s.add_provider("junk", &garbage.base).await;
+    s.add_model("not-http", "x", &junk).await;
 
     for (model, status, code) in [
         ("overloaded", 503, "provider_unavailable"),
@@ -463,26 +440,9 @@ async fn provider_failures_map_to_502_503_504() {
 async fn deleting_a_user_stops_their_keys_at_once() {
     let s = setup().await;
     assert_eq!(s.chat(hello("gpt-test")).await.status(), 200);
-    let users = ok(s
-        .gw
-        .call_json("admin_list_users", json!({}), Some(&s.admin))
-        .await)
-    .await;
-    let user_id = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == "user@example.com")
-        .unwrap()["id"]
-        .clone();
-    ok(s.gw
-        .call_json(
-            "admin_delete_user",
-            json!({ "user_id": user_id }),
-            Some(&s.admin),
-        )
-        .await)
-    .await;
+    let user_id = s.user_id().await;
+    s.admin("admin_delete_user", json!({ "user_id": user_id }))
+        .await;
     assert_eq!(s.chat(hello("gpt-test")).await.status(), 401);
 }
 
@@ -511,30 +471,16 @@ async fn names_and_aliases_are_unique_across_models() {
 #[tokio::test]
 async fn test_connection_lists_the_providers_models() {
     let s = setup().await;
-    let models = ok(s
-        .gw
-        .call_json(
-            "admin_provider_models",
-            json!({ "id": s.provider_id }),
-            Some(&s.admin),
-        )
-        .await)
-    .await;
+    let models = s
+        .admin("admin_provider_models", json!({ "id": s.provider_id }))
+        .await;
     assert_eq!(models, json!(["mock-chat", "mock-embedding"]));
 
-    let dead = ok(s
-        .gw
-        .call_json(
-            "admin_save_provider",
-            json!({ "provider": { "name": "dead", "base_url": "http://127.0.0.1:9/v1", "timeout_secs": 1 } }),
-            Some(&s.admin),
-        )
-        .await)
-    .await;
+    let dead = s.add_provider("dead", "http://127.0.0.1:9/v1").await;
     let response =
         s.gw.call_json(
             "admin_provider_models",
-            json!({ "id": dead["id"] }),
+            json!({ "id": dead }),
             Some(&s.admin),
         )
         .await;

@@ -113,21 +113,21 @@ fn GroupCard(
         users
             .into_iter()
             .map(|user| {
-                let checked = group.members.contains(&user.id);
                 let (group_id, user_id) = (group_id.clone(), user.id.clone());
+                let on_change = Callback::new(move |checked: bool| {
+                    member.dispatch(AdminSetGroupMember {
+                        group_id: group_id.clone(),
+                        user_id: user_id.clone(),
+                        member: checked,
+                    });
+                });
                 view! {
-                    <label class="check">
-                        <input type="checkbox" prop:checked=checked
-                            aria-label=format!("{} is a member of {}", user.email, group.name)
-                            on:change=move |ev| {
-                                member.dispatch(AdminSetGroupMember {
-                                    group_id: group_id.clone(),
-                                    user_id: user_id.clone(),
-                                    member: event_target_checked(&ev),
-                                });
-                            } />
-                        " " {user.email.clone()}
-                    </label>
+                    <Check
+                        text=user.email.clone()
+                        label=format!("{} is a member of {}", user.email, group.name)
+                        checked=group.members.contains(&user.id)
+                        on_change
+                    />
                 }
             })
             .collect_view()
@@ -136,21 +136,21 @@ fn GroupCard(
     let grants = models
         .into_iter()
         .map(|model| {
-            let checked = group.models.contains(&model.id);
             let (group_id, model_id) = (group_id.clone(), model.id.clone());
+            let on_change = Callback::new(move |checked: bool| {
+                grant.dispatch(AdminSetGroupModel {
+                    group_id: group_id.clone(),
+                    model_id: model_id.clone(),
+                    granted: checked,
+                });
+            });
             view! {
-                <label class="check">
-                    <input type="checkbox" prop:checked=checked
-                        aria-label=format!("{} may use {}", group.name, model.name)
-                        on:change=move |ev| {
-                            grant.dispatch(AdminSetGroupModel {
-                                group_id: group_id.clone(),
-                                model_id: model_id.clone(),
-                                granted: event_target_checked(&ev),
-                            });
-                        } />
-                    " " {model.name.clone()}
-                </label>
+                <Check
+                    text=model.name.clone()
+                    label=format!("{} may use {}", group.name, model.name)
+                    checked=group.models.contains(&model.id)
+                    on_change
+                />
             }
         })
         .collect_view();
@@ -195,5 +195,22 @@ fn GroupCard(
                 <fieldset><legend>"Models"</legend>{grants}</fieldset>
             </div>
         </section>
+    }
+}
+
+/// A checkbox with visible `text` and the accessible name `label`.
+#[component]
+fn Check(text: String, label: String, checked: bool, on_change: Callback<bool>) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                prop:checked=checked
+                aria-label=label
+                on:change=move |ev| on_change.run(event_target_checked(&ev))
+            />
+            " "
+            {text}
+        </label>
     }
 }
