@@ -39,6 +39,18 @@ async fn chat_completions_answer_with_usage() {
     assert_eq!(body["usage"]["completion_tokens"], 5);
 }
 
+/// Posts `body` to `url`, asking the mock for `fault`.
+async fn with_fault(url: &str, fault: &str, body: &Value) -> reqwest::Response {
+    let client = reqwest::Client::new();
+    client
+        .post(url)
+        .header("x-mock-fault", fault)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Reads a whole SSE body and returns the `data:` payloads.
 async fn sse_events(response: reqwest::Response) -> Vec<String> {
     let text = response.text().await.unwrap();
@@ -186,13 +198,7 @@ async fn faults_are_chosen_by_header_or_model_name() {
     let client = reqwest::Client::new();
     let url = format!("{}/chat/completions", mock.base);
 
-    let by_header = client
-        .post(&url)
-        .header("x-mock-fault", "503")
-        .json(&chat(false))
-        .send()
-        .await
-        .unwrap();
+    let by_header = with_fault(&url, "503", &chat(false)).await;
     assert_eq!(by_header.status(), 503);
 
     let mut request = chat(false);
@@ -202,13 +208,7 @@ async fn faults_are_chosen_by_header_or_model_name() {
     let body: Value = by_model.json().await.unwrap();
     assert!(body["error"]["message"].is_string());
 
-    let limited = client
-        .post(&url)
-        .header("x-mock-fault", "429")
-        .json(&chat(false))
-        .send()
-        .await
-        .unwrap();
+    let limited = with_fault(&url, "429", &chat(false)).await;
     assert_eq!(limited.status(), 429);
     assert_eq!(limited.headers()["retry-after"], "1");
 }
@@ -228,13 +228,7 @@ async fn hang_never_answers_and_drop_breaks_the_stream() {
         .await;
     assert!(hang.unwrap_err().is_timeout());
 
-    let dropped = client
-        .post(&url)
-        .header("x-mock-fault", "drop")
-        .json(&chat(true))
-        .send()
-        .await
-        .unwrap();
+    let dropped = with_fault(&url, "drop", &chat(true)).await;
     assert_eq!(dropped.status(), 200);
     assert!(dropped.text().await.is_err(), "the body breaks off");
 }

@@ -28,10 +28,7 @@ pub async fn authenticate(
         Ok(key) => key,
         Err(err) => return err.into_response(),
     };
-    let labels = RequestLabels {
-        key_id: Some(key.id.to_string()),
-        model: None,
-    };
+    let key_id = key.id.clone();
 
     let decision = key.check_rate_limit();
     let mut response = match decision {
@@ -45,9 +42,16 @@ pub async fn authenticate(
     };
 
     rate_limit_headers(response.headers_mut(), decision);
-    // A handler that knows the model labels the request more fully.
-    if response.extensions().get::<RequestLabels>().is_none() {
-        response.extensions_mut().insert(labels);
+    // A handler may have labelled the request with its model already; add the key.
+    let key_id = Some(key_id.to_string());
+    match response.extensions_mut().get_mut::<RequestLabels>() {
+        Some(labels) => labels.key_id = key_id,
+        None => {
+            response.extensions_mut().insert(RequestLabels {
+                key_id,
+                model: None,
+            });
+        }
     }
     response
 }

@@ -48,38 +48,57 @@ const DROPPED_RESPONSE_HEADERS: [&str; 8] = [
 ];
 
 pub async fn forward(State(proxy): State<ProxyState>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let Some(key) = parts.extensions.get::<AuthenticatedKey>().cloned() else {
-        return ApiError::MissingKey.into_response();
+    let mut model = None;
+    let mut response = match send(&proxy, request, &mut model).await {
+        Ok(response) => response,
+        Err(err) => err.into_response(),
     };
+    // The authentication middleware adds the key; the log line names both.
+    response.extensions_mut().insert(RequestLabels {
+        key_id: None,
+        model,
+    });
+    response
+}
 
-    let body = match axum::body::to_bytes(body, proxy.max_body_bytes).await {
-        Ok(body) => body,
-        Err(_) => return ApiError::BodyTooLarge(proxy.max_body_bytes).into_response(),
-    };
-    let mut json: Map<String, Value> = match serde_json::from_slice(&body) {
-        Ok(json) => json,
-        Err(_) => return ApiError::NotJson.into_response(),
-    };
-    let requested = match json.get("model") {
+/// Forwards `request` and returns the provider's answer; `requested` is set to the model the
+/// body names as soon as it is known, for the request's log line.
+async fn send(
+    proxy: &ProxyState,
+    request: Request,
+    requested: &mut Option<String>,
+) -> Result<Response, ApiError> {
+    let (parts, body) = request.into_parts();
+    let key = parts
+        .extensions
+        .get::<AuthenticatedKey>()
+        .cloned()
+        .ok_or(ApiError::MissingKey)?;
+
+    let body = axum::body::to_bytes(body, proxy.max_body_bytes)
+        .await
+        .map_err(|_| ApiError::BodyTooLarge(proxy.max_body_bytes))?;
+    let mut json: Map<String, Value> =
+        serde_json::from_slice(&body).map_err(|_| ApiError::NotJson)?;
+    let name = match json.get("model") {
         Some(Value::String(model)) if !model.is_empty() => model.clone(),
-        _ => return ApiError::MissingModel.into_response(),
+        _ => return Err(ApiError::MissingModel),
     };
-    let labels = RequestLabels {
-        key_id: Some(key.0.id.to_string()),
-        model: Some(requested.clone()),
-    };
+    *requested = Some(name.clone());
 
     // Resolve against one snapshot, so that listing and calling always agree.
-    let snapshot = proxy.catalog.snapshot();
-    let model = match snapshot.models.resolve(&key.0.user_id, &requested) {
+    let model = match proxy
+        .catalog
+        .snapshot()
+        .models
+        .resolve(&key.0.user_id, &name)
+    {
         Resolution::Allowed(model) => model.clone(),
-        Resolution::Forbidden => return with_labels(ApiError::ModelForbidden(requested), labels),
-        Resolution::NotFound => return with_labels(ApiError::UnknownModel(requested), labels),
+        Resolution::Forbidden => return Err(ApiError::ModelForbidden(name)),
+        Resolution::NotFound => return Err(ApiError::UnknownModel(name)),
     };
-    drop(snapshot);
 
-    let body = if *model.upstream_name == requested {
+    let body = if *model.upstream_name == name {
         body
     } else {
         json.insert(
@@ -110,28 +129,21 @@ pub async fn forward(State(proxy): State<ProxyState>, request: Request) -> Respo
         upstream = upstream.header(header::AUTHORIZATION, authorization.clone());
     }
 
-    let response = match tokio::time::timeout(model.provider.timeout, upstream.send()).await {
-        Err(_) => return with_labels(ApiError::ProviderTimeout(model.provider.timeout), labels),
+    let timeout = model.provider.timeout;
+    let response = match tokio::time::timeout(timeout, upstream.send()).await {
+        Err(_) => return Err(ApiError::ProviderTimeout(timeout)),
         Ok(Err(err)) => {
             tracing::warn!(provider = %model.provider.name, error = %err, "provider unreachable");
-            return with_labels(
-                ApiError::ProviderUnreachable(model.name.to_string()),
-                labels,
-            );
+            return Err(ApiError::ProviderUnreachable(model.name.to_string()));
         }
         Ok(Ok(response)) => response,
     };
 
     let status = response.status();
     match status.as_u16() {
-        503 => {
-            return with_labels(
-                ApiError::ProviderUnavailable(model.name.to_string()),
-                labels,
-            );
-        }
-        504 => return with_labels(ApiError::ProviderTimeout(model.provider.timeout), labels),
-        500..=599 => return with_labels(ApiError::ProviderFailed(status.as_u16()), labels),
+        503 => return Err(ApiError::ProviderUnavailable(model.name.to_string())),
+        504 => return Err(ApiError::ProviderTimeout(timeout)),
+        500..=599 => return Err(ApiError::ProviderFailed(status.as_u16())),
         _ => {}
     }
 
@@ -139,14 +151,7 @@ pub async fn forward(State(proxy): State<ProxyState>, request: Request) -> Respo
     let mut out = Response::new(Body::from_stream(response.bytes_stream()));
     *out.status_mut() = status;
     *out.headers_mut() = headers;
-    out.extensions_mut().insert(labels);
-    out
-}
-
-fn with_labels(error: ApiError, labels: RequestLabels) -> Response {
-    let mut response = error.into_response();
-    response.extensions_mut().insert(labels);
-    response
+    Ok(out)
 }
 
 fn upstream_headers(client: &HeaderMap) -> HeaderMap {
