@@ -13,6 +13,8 @@
 //!   after every change and the data plane reads on every request: where the two meet.
 //! - [`proxy`] (server only): the data plane, the axum router under `/ai/v1`. It reads the
 //!   catalog, never touches the database and never imports console code.
+//! - [`telemetry`] (server only): what the data plane reports without waiting: usage records
+//!   queued for a background writer, and Prometheus metrics on their own listener.
 //!
 //! Beside them, [`server`] wires the wings into one axum application (configuration, logging,
 //! routes) and [`mock_provider`] is the OpenAI-compatible upstream the project ships for tests,
@@ -30,6 +32,8 @@ pub mod mock_provider;
 pub mod proxy;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod telemetry;
 
 /// Entry point of the browser half: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

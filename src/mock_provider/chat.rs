@@ -173,6 +173,10 @@ impl Completion {
         }
         events.push(self.chunk(json!({}), Some("stop")));
         if include_usage {
+            // Like OpenAI: every chunk then has `"usage": null`, and a last one the usage.
+            for event in &mut events {
+                event["usage"] = Value::Null;
+            }
             let mut last = self.chunk(json!({}), None);
             last["choices"] = json!([]);
             last["usage"] = self.usage();

@@ -7,53 +7,61 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use std::sync::Arc;
+use std::time::Instant;
 
-use super::ApiError;
-use crate::catalog::{Catalog, Decision, KeyEntry, api_key};
-use crate::server::logging::RequestLabels;
+use super::{ApiError, ProxyState, usage};
+use crate::catalog::{Decision, KeyEntry, api_key};
+use crate::control::storage::now_ms;
 
 /// The key a request was authenticated with, for handlers that need its owner.
 #[derive(Clone)]
 pub struct AuthenticatedKey(pub Arc<KeyEntry>);
 
-/// Middleware: refuses requests without a valid key (401) or over its rate limit (429).
+/// Middleware: refuses requests without a valid key (401) or over its rate limit (429), and
+/// has the usage of the others recorded.
 pub async fn authenticate(
-    State(catalog): State<Catalog>,
+    State(proxy): State<ProxyState>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let key = match bearer_key(request.headers())
-        .and_then(|secret| catalog.authenticate(secret).ok_or(ApiError::UnknownKey))
-    {
+    let started = Instant::now();
+    let at_ms = now_ms();
+    let metrics = &proxy.telemetry.metrics;
+    let key = match bearer_key(request.headers()).and_then(|secret| {
+        proxy
+            .catalog
+            .authenticate(secret)
+            .ok_or(ApiError::UnknownKey)
+    }) {
         Ok(key) => key,
-        Err(err) => return err.into_response(),
+        Err(err) => {
+            let status = err.status();
+            metrics
+                .requests
+                .with_label_values(&["", status.as_str()])
+                .inc();
+            return err.into_response();
+        }
     };
-    let key_id = key.id.clone();
 
     let decision = key.check_rate_limit();
     let mut response = match decision {
         Decision::Limited {
             retry_after_secs, ..
-        } => ApiError::RateLimited { retry_after_secs }.into_response(),
+        } => {
+            metrics.rate_limited.inc();
+            ApiError::RateLimited { retry_after_secs }.into_response()
+        }
         Decision::Allowed { .. } | Decision::Unlimited => {
-            request.extensions_mut().insert(AuthenticatedKey(key));
+            request
+                .extensions_mut()
+                .insert(AuthenticatedKey(key.clone()));
             next.run(request).await
         }
     };
 
     rate_limit_headers(response.headers_mut(), decision);
-    // A handler may have labelled the request with its model already; add the key.
-    let key_id = Some(key_id.to_string());
-    match response.extensions_mut().get_mut::<RequestLabels>() {
-        Some(labels) => labels.key_id = key_id,
-        None => {
-            response.extensions_mut().insert(RequestLabels {
-                key_id,
-                model: None,
-            });
-        }
-    }
-    response
+    usage::observe(response, &proxy.telemetry, &key, started, at_ms)
 }
 
 fn rate_limit_headers(headers: &mut HeaderMap, decision: Decision) {

@@ -78,6 +78,17 @@ impl ApiError {
         }
     }
 
+    /// For failures of the provider, the kind the `upstream_errors_total` metric counts.
+    pub fn upstream_kind(&self) -> Option<&'static str> {
+        match self {
+            ApiError::ProviderUnreachable(_) => Some("unreachable"),
+            ApiError::ProviderUnavailable(_) => Some("unavailable"),
+            ApiError::ProviderTimeout(_) => Some("timeout"),
+            ApiError::ProviderFailed(_) => Some("status_5xx"),
+            _ => None,
+        }
+    }
+
     /// OpenAI's `type` field.
     fn kind(&self) -> &'static str {
         match self {

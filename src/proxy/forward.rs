@@ -4,6 +4,10 @@
 //! owner, rewritten to the upstream name, and the request sent to the provider at the same
 //! sub-path with the provider's key. The answer, streamed or not, is passed back as it arrives:
 //! bytes are never buffered, and dropping the client's connection drops the upstream request.
+//!
+//! A streamed chat completion whose client did not ask for usage is sent upstream with
+//! `stream_options.include_usage`, so that its tokens can be counted; the usage chunk is then
+//! removed from what the client receives (see [`tokens`](super::tokens)).
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -11,10 +15,12 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
+use std::time::Instant;
+
 use super::auth::AuthenticatedKey;
+use super::usage::{Routing, Scan};
 use super::{ApiError, ProxyState};
 use crate::catalog::Resolution;
-use crate::server::logging::RequestLabels;
 
 /// Request headers that never go upstream: hop-by-hop, the client's credentials, and what the
 /// proxy sets itself.
@@ -48,25 +54,31 @@ const DROPPED_RESPONSE_HEADERS: [&str; 8] = [
 ];
 
 pub async fn forward(State(proxy): State<ProxyState>, request: Request) -> Response {
-    let mut model = None;
-    let mut response = match send(&proxy, request, &mut model).await {
+    let mut routing = Routing::default();
+    let mut response = match send(&proxy, request, &mut routing).await {
         Ok(response) => response,
-        Err(err) => err.into_response(),
+        Err(err) => {
+            if let (Some(kind), Some(route)) = (err.upstream_kind(), &routing.route) {
+                proxy
+                    .telemetry
+                    .metrics
+                    .upstream_errors
+                    .with_label_values(&[&*route.provider.name, kind])
+                    .inc();
+            }
+            err.into_response()
+        }
     };
-    // The authentication middleware adds the key; the log line names both.
-    response.extensions_mut().insert(RequestLabels {
-        key_id: None,
-        model,
-    });
+    response.extensions_mut().insert(routing);
     response
 }
 
-/// Forwards `request` and returns the provider's answer; `requested` is set to the model the
-/// body names as soon as it is known, for the request's log line.
+/// Forwards `request` and returns the provider's answer, noting in `routing` what it learns
+/// on the way (for the usage record, the metrics and the log line).
 async fn send(
     proxy: &ProxyState,
     request: Request,
-    requested: &mut Option<String>,
+    routing: &mut Routing,
 ) -> Result<Response, ApiError> {
     let (parts, body) = request.into_parts();
     let key = parts
@@ -84,7 +96,7 @@ async fn send(
         Some(Value::String(model)) if !model.is_empty() => model.clone(),
         _ => return Err(ApiError::MissingModel),
     };
-    *requested = Some(name.clone());
+    routing.requested_model = Some(name.clone());
 
     // Resolve against one snapshot, so that listing and calling always agree.
     let model = match proxy
@@ -97,14 +109,34 @@ async fn send(
         Resolution::Forbidden => return Err(ApiError::ModelForbidden(name)),
         Resolution::NotFound => return Err(ApiError::UnknownModel(name)),
     };
+    routing.route = Some(model.clone());
 
-    let body = if *model.upstream_name == name {
+    let sub_path = parts
+        .uri
+        .path()
+        .strip_prefix("/ai/v1")
+        .unwrap_or(parts.uri.path());
+    routing.streamed = json.get("stream") == Some(&Value::Bool(true));
+    let ask_for_usage =
+        routing.streamed && proxy.usage_enabled && lacks_usage_request(sub_path, &json);
+    routing.scan = Some(if routing.streamed {
+        Scan::Sse {
+            hide_usage: ask_for_usage,
+        }
+    } else {
+        Scan::Json
+    });
+
+    let body = if *model.upstream_name == name && !ask_for_usage {
         body
     } else {
         json.insert(
             "model".into(),
             Value::String(model.upstream_name.to_string()),
         );
+        if ask_for_usage {
+            request_usage(&mut json);
+        }
         Bytes::from(serde_json::to_vec(&json).unwrap_or_default())
     };
 
@@ -130,7 +162,10 @@ async fn send(
     }
 
     let timeout = model.provider.timeout;
-    let response = match tokio::time::timeout(timeout, upstream.send()).await {
+    let sent = Instant::now();
+    let response = tokio::time::timeout(timeout, upstream.send()).await;
+    routing.upstream_head = Some(sent.elapsed());
+    let response = match response {
         Err(_) => return Err(ApiError::ProviderTimeout(timeout)),
         Ok(Err(err)) => {
             tracing::warn!(provider = %model.provider.name, error = %err, "provider unreachable");
@@ -147,11 +182,37 @@ async fn send(
         _ => {}
     }
 
+    if !status.is_success() {
+        routing.scan = None;
+    }
     let headers = response_headers(response.headers());
     let mut out = Response::new(Body::from_stream(response.bytes_stream()));
     *out.status_mut() = status;
     *out.headers_mut() = headers;
     Ok(out)
+}
+
+/// Whether a streamed chat completion or completion leaves usage out (the default), so that
+/// the proxy should ask for it itself.
+fn lacks_usage_request(sub_path: &str, json: &Map<String, Value>) -> bool {
+    let asked = json
+        .get("stream_options")
+        .and_then(|options| options.get("include_usage"))
+        == Some(&Value::Bool(true));
+    sub_path.ends_with("/completions") && !asked
+}
+
+/// Sets `stream_options.include_usage`, keeping any other stream option the client gave.
+fn request_usage(json: &mut Map<String, Value>) {
+    let options = json
+        .entry("stream_options")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !options.is_object() {
+        *options = Value::Object(Map::new());
+    }
+    if let Value::Object(options) = options {
+        options.insert("include_usage".into(), Value::Bool(true));
+    }
 }
 
 fn upstream_headers(client: &HeaderMap) -> HeaderMap {

@@ -10,6 +10,8 @@ mod auth;
 mod error;
 mod forward;
 mod models;
+mod tokens;
+mod usage;
 
 use axum::extract::OriginalUri;
 use axum::http::Method;
@@ -17,6 +19,7 @@ use axum::routing::{get, post};
 use axum::{Router, middleware};
 
 use crate::catalog::Catalog;
+use crate::telemetry::Telemetry;
 pub use error::ApiError;
 
 /// What the `/ai/v1` handlers share.
@@ -27,6 +30,10 @@ pub struct ProxyState {
     pub client: reqwest::Client,
     /// Largest request body forwarded; larger ones get 413.
     pub max_body_bytes: usize,
+    /// Usage records and metrics.
+    pub telemetry: Telemetry,
+    /// Whether usage is recorded (and so tokens asked for in streams).
+    pub usage_enabled: bool,
 }
 
 /// The HTTP client for providers: keep-alive pools per host, no Nagle delay.
@@ -42,7 +49,7 @@ pub fn http_client() -> reqwest::Client {
 pub fn router(state: ProxyState) -> Router {
     // Authentication runs only for requests that match a route and method: an unknown route is
     // a 404 whoever asks.
-    let authenticated = middleware::from_fn_with_state(state.catalog.clone(), auth::authenticate);
+    let authenticated = middleware::from_fn_with_state(state.clone(), auth::authenticate);
     Router::new()
         .route(
             "/models",

@@ -1,7 +1,9 @@
 //! The application: shared state, start-up (database, migrations, secret, first admin) and the
 //! one axum router that serves the console, its server functions, `/ai/v1` and `/healthz`.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::routing::{any, get};
 use axum::serve::ListenerExt;
@@ -10,14 +12,21 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::limit::RequestBodyLimitLayer;
 
+use futures::FutureExt;
+
+use super::config::MetricsListen;
 use super::{Config, logging, server_fns};
 use crate::catalog::{self, Catalog};
 use crate::console::{App, shell};
 use crate::control::{Secret, bootstrap, storage::Db};
 use crate::proxy;
+use crate::telemetry::{Metrics, Telemetry, UsageQueue, UsageWriter, metrics, recorder};
 
 /// The largest body the console's server functions accept; their inputs are small forms.
 const CONSOLE_BODY_LIMIT: usize = 64 * 1024;
+
+/// How long a graceful shutdown waits for queued usage records to be written.
+const USAGE_FLUSH_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Everything a console request or server function may need, cheap to clone.
 #[derive(Clone, FromRef)]
@@ -28,6 +37,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     pub config: Arc<Config>,
     pub secret: Secret,
+    /// Usage queue and metrics.
+    pub telemetry: Telemetry,
     pub leptos_options: LeptosOptions,
 }
 
@@ -36,6 +47,10 @@ pub struct Gateway {
     pub state: AppState,
     /// The admin password generated on this (first) start, if one was.
     pub generated_admin_password: Option<String>,
+    /// Where the metrics listener is bound, when it is on.
+    pub metrics_address: Option<SocketAddr>,
+    metrics_listener: Option<tokio::net::TcpListener>,
+    usage_writer: Option<UsageWriter>,
     router: Router,
 }
 
@@ -58,6 +73,31 @@ impl Gateway {
         }
         catalog::spawn_last_used_writer(catalog.clone(), db.clone(), config.last_used_interval());
 
+        let metrics = Arc::new(Metrics::new());
+        let (usage, usage_writer) = if config.record_usage {
+            let (queue, writer) = recorder::start(
+                db.clone(),
+                metrics.clone(),
+                config.usage_queue_capacity,
+                config.usage_flush_interval(),
+            );
+            (queue, Some(writer))
+        } else {
+            (UsageQueue::disabled(metrics.clone()), None)
+        };
+        let metrics_listener = match config.metrics_listen {
+            MetricsListen::Off => None,
+            MetricsListen::At(address) => Some(
+                tokio::net::TcpListener::bind(address)
+                    .await
+                    .map_err(|e| format!("cannot listen for metrics on {address}: {e}"))?,
+            ),
+        };
+        let metrics_address = match &metrics_listener {
+            Some(listener) => Some(listener.local_addr()?),
+            None => None,
+        };
+
         let leptos_options = leptos_options(&config);
         let state = AppState {
             db,
@@ -65,12 +105,16 @@ impl Gateway {
             http: proxy::http_client(),
             config: Arc::new(config),
             secret,
+            telemetry: Telemetry { metrics, usage },
             leptos_options,
         };
         let router = router(state.clone());
         Ok(Gateway {
             state,
             generated_admin_password,
+            metrics_address,
+            metrics_listener,
+            usage_writer,
             router,
         })
     }
@@ -80,13 +124,22 @@ impl Gateway {
         self.router.clone()
     }
 
-    /// Serves until `shutdown` resolves and in-flight requests have finished, then writes what
-    /// is still only in memory ("last used" times).
+    /// Serves (and serves metrics) until `shutdown` resolves and in-flight requests have
+    /// finished, then writes what is still only in memory ("last used" times, usage records).
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let shutdown = shutdown.shared();
+        if let Some(metrics_listener) = self.metrics_listener {
+            tokio::spawn(metrics::serve(
+                metrics_listener,
+                self.state.config.metrics_path.clone(),
+                self.state.telemetry.clone(),
+                shutdown.clone(),
+            ));
+        }
         // Streamed chunks must leave at once, not wait for Nagle's algorithm to fill a packet.
         let listener = listener.tap_io(|tcp| {
             if let Err(err) = tcp.set_nodelay(true) {
@@ -97,6 +150,9 @@ impl Gateway {
             .with_graceful_shutdown(shutdown)
             .await;
         self.state.catalog.flush_last_used(&self.state.db).await;
+        if let Some(writer) = self.usage_writer {
+            writer.finish(USAGE_FLUSH_TIMEOUT).await;
+        }
         served
     }
 }
@@ -121,6 +177,8 @@ fn router(state: AppState) -> Router {
         catalog: state.catalog.clone(),
         client: state.http.clone(),
         max_body_bytes: state.config.max_body_bytes,
+        telemetry: state.telemetry.clone(),
+        usage_enabled: state.config.record_usage,
     });
 
     let console = Router::new()

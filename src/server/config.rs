@@ -69,6 +69,44 @@ pub struct Config {
     )]
     pub last_used_interval_ms: u64,
 
+    /// Record a usage row for every `/ai/v1` request (the Usage page reads them).
+    #[arg(
+        long,
+        env = "CONTROL_LAYER_RECORD_USAGE",
+        default_value_t = true,
+        action = clap::ArgAction::Set
+    )]
+    pub record_usage: bool,
+
+    /// How many usage records may wait in memory for the database; beyond that they are
+    /// dropped (and counted) rather than slowing requests down.
+    #[arg(
+        long,
+        env = "CONTROL_LAYER_USAGE_QUEUE_CAPACITY",
+        default_value_t = 100_000
+    )]
+    pub usage_queue_capacity: usize,
+
+    /// How often queued usage records are written, in milliseconds.
+    #[arg(
+        long,
+        env = "CONTROL_LAYER_USAGE_FLUSH_INTERVAL_MS",
+        default_value_t = 1_000
+    )]
+    pub usage_flush_interval_ms: u64,
+
+    /// Address of the Prometheus metrics listener, kept off the public port; `off` disables it.
+    #[arg(
+        long,
+        env = "CONTROL_LAYER_METRICS_LISTEN",
+        default_value = "127.0.0.1:9464"
+    )]
+    pub metrics_listen: MetricsListen,
+
+    /// Path the metrics are served at on that listener.
+    #[arg(long, env = "CONTROL_LAYER_METRICS_PATH", default_value = "/metrics")]
+    pub metrics_path: String,
+
     /// Directory holding the console's compiled assets (the WASM bundle, CSS, icons).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
@@ -94,6 +132,10 @@ impl Config {
         Duration::from_millis(self.last_used_interval_ms.max(10))
     }
 
+    pub fn usage_flush_interval(&self) -> Duration {
+        Duration::from_millis(self.usage_flush_interval_ms.max(10))
+    }
+
     /// A configuration for tests: loopback on an ephemeral port, everything else default.
     pub fn for_tests(data_dir: PathBuf) -> Self {
         Config {
@@ -110,6 +152,30 @@ impl Config {
             max_body_bytes: 1024 * 1024,
             demo: false,
             site_root: PathBuf::from("target/site"),
+            record_usage: true,
+            usage_queue_capacity: 10_000,
+            usage_flush_interval_ms: 50,
+            metrics_listen: MetricsListen::At(SocketAddr::from(([127, 0, 0, 1], 0))),
+            metrics_path: "/metrics".into(),
+        }
+    }
+}
+
+/// Where the metrics listener listens, if anywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricsListen {
+    Off,
+    At(SocketAddr),
+}
+
+impl std::str::FromStr for MetricsListen {
+    type Err = std::net::AddrParseError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        if value.eq_ignore_ascii_case("off") {
+            Ok(MetricsListen::Off)
+        } else {
+            value.parse().map(MetricsListen::At)
         }
     }
 }
@@ -132,5 +198,15 @@ mod tests {
         let mut config = Config::for_tests(PathBuf::from("/var/lib/cl"));
         config.database_url = Some("postgres://db/cl".into());
         assert_eq!(config.database_url(), "postgres://db/cl");
+    }
+
+    #[test]
+    fn metrics_listen_is_an_address_or_off() {
+        assert_eq!("off".parse(), Ok(MetricsListen::Off));
+        assert_eq!(
+            "127.0.0.1:9464".parse(),
+            Ok(MetricsListen::At(SocketAddr::from(([127, 0, 0, 1], 9464))))
+        );
+        assert!("nine".parse::<MetricsListen>().is_err());
     }
 }

@@ -1,6 +1,8 @@
 //! Helpers for the black-box tests: a real gateway (or mock provider) on a loopback port.
 #![allow(dead_code)]
 
+pub mod setup;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -19,7 +21,10 @@ pub struct TestGateway {
     pub data_dir: PathBuf,
     /// The gateway's state, for setting up what the console cannot do yet.
     pub state: AppState,
+    /// `http://<metrics listener>` and the path, e.g. `http://127.0.0.1:1234/metrics`.
+    pub metrics_url: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
+    serving: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -47,9 +52,12 @@ impl TestGateway {
         let gateway = Gateway::start(config).await.expect("gateway starts");
         let generated_admin_password = gateway.generated_admin_password.clone();
         let state = gateway.state.clone();
+        let metrics_url = gateway
+            .metrics_address
+            .map(|address| format!("http://{address}{}", state.config.metrics_path));
 
         let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(gateway.serve(listener, async {
+        let serving = tokio::spawn(gateway.serve(listener, async {
             let _ = rx.await;
         }));
 
@@ -63,7 +71,9 @@ impl TestGateway {
             generated_admin_password,
             data_dir,
             state,
+            metrics_url,
             shutdown: Some(tx),
+            serving: Some(serving),
             _dir: None,
         }
     }
@@ -154,6 +164,24 @@ impl TestGateway {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+impl TestGateway {
+    /// Shuts down gracefully and waits until the gateway has finished (and flushed).
+    pub async fn shut_down(&mut self) {
+        self.stop();
+        if let Some(serving) = self.serving.take() {
+            serving.await.unwrap().unwrap();
+        }
+    }
+
+    /// The metrics text from the metrics listener.
+    pub async fn metrics(&self) -> String {
+        let url = self.metrics_url.as_deref().expect("metrics are on");
+        let response = self.client.get(url).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        response.text().await.unwrap()
     }
 }
 

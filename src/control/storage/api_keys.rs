@@ -3,7 +3,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Db, StorageError, new_id, now_ms};
+use super::{Db, StorageError, new_id, now_ms, placeholders};
 
 /// A stored key, as its owner sees it in the console. There is no secret here: it was shown
 /// once at creation and only its hash was kept.
@@ -60,13 +60,6 @@ fn from_row(row: &AnyRow) -> Result<ApiKeyRow, sqlx::Error> {
 }
 
 /// `$first, $first+1, …` for `count` values, for `IN (…)` lists.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl Db {
     pub async fn insert_api_key(&self, key: NewApiKey<'_>) -> Result<ApiKeyRow, StorageError> {
         let id = new_id();
@@ -187,16 +180,5 @@ impl Db {
         }
         tx.commit().await?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::placeholders;
-
-    #[test]
-    fn placeholders_are_numbered_from_the_first() {
-        assert_eq!(placeholders(2, 3), "$2, $3, $4");
-        assert_eq!(placeholders(1, 1), "$1");
     }
 }

@@ -11,6 +11,8 @@ pub mod groups;
 pub mod models;
 pub mod providers;
 pub mod sessions;
+pub mod usage;
+pub mod usage_report;
 pub mod users;
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -97,4 +99,23 @@ pub fn flag(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
 /// The value a flag column stores for `value`.
 pub fn to_flag(value: bool) -> i16 {
     i16::from(value)
+}
+
+/// `$first, $first+1, …`: `count` numbered placeholders for one row of an `INSERT`.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholders_are_numbered_from_the_first() {
+        assert_eq!(placeholders(2, 3), "$2, $3, $4");
+        assert_eq!(placeholders(1, 1), "$1");
+    }
 }
