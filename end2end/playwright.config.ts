@@ -54,6 +54,8 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: "target/site",
       RUST_LOG: "warn",
       CONTROL_LAYER_DEMO: "true",
+      CONTROL_LAYER_USAGE_FLUSH_INTERVAL_MS: "200",
+      CONTROL_LAYER_METRICS_LISTEN: `127.0.0.1:${PORT + 2}`,
     },
     },
     {

@@ -358,3 +358,77 @@ async fn metrics_parse_as_prometheus_text_and_move_with_traffic() {
     );
     assert!(value(&after, "control_layer_usage_records_written_total", &[]) >= 4.0);
 }
+
+/// Signs up a second user with a key of their own; returns (session, key).
+async fn second_user(s: &Setup) -> (String, String) {
+    let session = s.gw.add_user("other@example.com", "other-password").await;
+    let created = ok(s
+        .gw
+        .call_json(
+            "create_api_key",
+            json!({ "key": { "name": "other-key" } }),
+            Some(&session),
+        )
+        .await)
+    .await;
+    (session, created["secret"].as_str().unwrap().to_owned())
+}
+
+async fn usage(s: &Setup, cookie: Option<&str>, by: &str) -> reqwest::Response {
+    s.gw.call_json("usage", json!({ "range": "24h", "by": by }), cookie)
+        .await
+}
+
+#[tokio::test]
+async fn each_user_sees_only_their_own_usage_and_admins_see_everyones() {
+    let s = setup().await;
+    let user = s.gw.sign_in("user@example.com", "user-password").await;
+    let (other, other_key) = second_user(&s).await;
+    for _ in 0..3 {
+        ok(s.chat(chat("gpt-test", json!({}))).await).await;
+    }
+    let response =
+        s.gw.client
+            .post(s.gw.url("/ai/v1/chat/completions"))
+            .bearer_auth(&other_key)
+            .json(&chat("gpt-test", json!({})))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(response.status(), 200);
+    wait_for_records(&s.gw, 4).await;
+
+    let mine = ok(usage(&s, Some(&user), "key").await).await;
+    assert_eq!(mine["everyone"], false);
+    assert_eq!(mine["requests"], 3);
+    assert_eq!(mine["prompt_tokens"], 15);
+    let names: Vec<&str> = mine["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["k"], "no other user's key is listed");
+    assert!(!mine.to_string().contains("other"));
+    assert!(mine["requests_chart"].as_str().unwrap().starts_with("<svg"));
+
+    let theirs = ok(usage(&s, Some(&other), "model").await).await;
+    assert_eq!(theirs["requests"], 1);
+    assert_eq!(theirs["series"][0]["name"], "gpt-test");
+
+    let all = ok(usage(&s, Some(&s.admin), "key").await).await;
+    assert_eq!(all["everyone"], true);
+    assert_eq!(all["requests"], 4);
+    assert_eq!(all["keys"].as_array().unwrap().len(), 2);
+    assert_eq!(all["keys"][0]["owner"], "user@example.com");
+
+    assert_eq!(usage(&s, None, "model").await.status(), 401);
+    let bad =
+        s.gw.call_json(
+            "usage",
+            json!({ "range": "1y", "by": "model" }),
+            Some(&user),
+        )
+        .await;
+    assert_eq!(bad.status(), 400);
+}

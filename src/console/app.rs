@@ -8,7 +8,7 @@ use leptos_router::path;
 use super::components::layout::ConsoleLayout;
 use super::pages::{
     AdminModelsPage, ApiKeysPage, GroupsPage, ModelsPage, NotFoundPage, OverviewPage,
-    ProvidersPage, SignInPage, UsersPage,
+    ProvidersPage, SignInPage, UsagePage, UsersPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=OverviewPage />
                     <Route path=path!("/api-keys") view=ApiKeysPage />
                     <Route path=path!("/models") view=ModelsPage />
+                    <Route path=path!("/usage") view=UsagePage />
                     <Route path=path!("/admin/users") view=UsersPage />
                     <Route path=path!("/admin/groups") view=GroupsPage />
                     <Route path=path!("/admin/providers") view=ProvidersPage />

@@ -1,4 +1,4 @@
-//! Formatting for people: relative times and rate limits.
+//! Formatting for people: relative times, rate limits, counts and latencies.
 
 /// "just now", "5 minutes ago", "3 days ago", … for `then` as seen at `now` (both in ms).
 pub fn relative_time(now_ms: i64, then_ms: i64) -> String {
@@ -25,9 +25,45 @@ pub fn rate_limit(requests_per_second: Option<u32>, burst_size: Option<u32>) -> 
     }
 }
 
+/// 1234567 → "1,234,567".
+pub fn count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// A latency bound from the usage histogram: "≤ 250 ms", "≤ 2.5 s", or "> 60 s".
+pub fn latency_bound(ms: Option<u64>) -> String {
+    match ms {
+        None => "> 60 s".into(),
+        Some(ms) if ms < 1_000 => format!("≤ {ms} ms"),
+        Some(ms) => format!("≤ {} s", ms as f64 / 1_000.0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_and_latencies_read_naturally() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(count(-1_000), "-1,000");
+        assert_eq!(latency_bound(Some(250)), "≤ 250 ms");
+        assert_eq!(latency_bound(Some(2_500)), "≤ 2.5 s");
+        assert_eq!(latency_bound(None), "> 60 s");
+    }
 
     #[test]
     fn relative_times_pick_the_largest_whole_unit() {

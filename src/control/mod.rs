@@ -8,5 +8,6 @@ pub mod auth;
 pub mod bootstrap;
 mod secret;
 pub mod storage;
+pub mod usage;
 
 pub use secret::Secret;

@@ -7,8 +7,10 @@ pub(crate) mod context;
 mod keys;
 mod models;
 mod session;
+mod usage;
 
 pub use admin::*;
 pub use keys::*;
 pub use models::*;
 pub use session::*;
+pub use usage::*;

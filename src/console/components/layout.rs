@@ -67,6 +67,7 @@ fn Frame(info: SessionInfo) -> impl IntoView {
                 </A>
                 <A href="/api-keys">"API Keys"</A>
                 <A href="/models">"Models"</A>
+                <A href="/usage">"Usage"</A>
                 {info.is_admin.then(|| view! {
                     <p class="nav-section">"Admin"</p>
                     <A href="/admin/users">"Users"</A>

@@ -6,6 +6,7 @@ mod models;
 mod not_found;
 mod overview;
 mod sign_in;
+mod usage;
 
 pub use admin::{AdminModelsPage, GroupsPage, ProvidersPage, UsersPage};
 pub use api_keys::ApiKeysPage;
@@ -13,3 +14,4 @@ pub use models::ModelsPage;
 pub use not_found::NotFoundPage;
 pub use overview::OverviewPage;
 pub use sign_in::SignInPage;
+pub use usage::UsagePage;
