@@ -11,7 +11,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 # Extra flags for the gateway, e.g. `make run ARGS="--listen 0.0.0.0:3000"`.
 ARGS ?=
 
-.PHONY: run test lint unit e2e build bench bench-catalog
+.PHONY: run test lint unit e2e build bench bench-catalog bench-usage
 
 run:
 	scripts/setup.sh release
@@ -46,3 +46,7 @@ bench-catalog:
 bench:
 	cargo build --release --features ssr --bin control-layer
 	cargo run --release --example bench_proxy --features ssr
+
+# The Usage page's queries at 10 million records, and the usage writer's throughput.
+bench-usage:
+	cargo run --release --example bench_usage --features ssr

@@ -5,7 +5,9 @@
 //! model, grant it, create a key with a rate limit high enough not to trigger), then drives
 //! the same open-loop, fixed-rate load straight at the mock and through the gateway, and prints
 //! latency percentiles, the overhead (gateway minus direct), the achieved rate, errors, and the
-//! gateway's CPU time per request and peak memory. Results are also written as JSON.
+//! gateway's CPU time per request and peak memory. At 1,000 requests/s the same load also goes
+//! through a second gateway started with `--record-usage false`, which gives the request-path
+//! cost of usage recording. Results are also written as JSON.
 //!
 //! Latency is measured from each request's *scheduled* send time, so a stalled sender cannot
 //! hide queueing (no coordinated omission).
@@ -23,6 +25,8 @@ use tokio::sync::Mutex;
 const BINARY: &str = "target/release/control-layer";
 const MOCK_PORT: u16 = 18_101;
 const GATEWAY_PORT: u16 = 18_100;
+/// A second gateway, recording no usage, to measure what recording costs.
+const QUIET_GATEWAY_PORT: u16 = 18_102;
 const PASSWORD: &str = "bench-admin-password";
 
 /// Kills a child process when dropped.
@@ -53,25 +57,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .stdout(Stdio::null())
             .spawn()?,
     );
-    let gateway = Running(
-        Command::new(BINARY)
-            .args([
-                "--listen",
-                &format!("127.0.0.1:{GATEWAY_PORT}"),
-                "--log",
-                "warn",
-            ])
-            .env("CONTROL_LAYER_DATA_DIR", data_dir.path())
-            .env("CONTROL_LAYER_ADMIN_PASSWORD", PASSWORD)
-            .spawn()?,
-    );
+    let gateway = start_gateway(GATEWAY_PORT, &data_dir.path().join("on"), true)?;
+    let quiet_gateway = start_gateway(QUIET_GATEWAY_PORT, &data_dir.path().join("off"), false)?;
     let gateway_pid = gateway.0.id();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(1024)
         .build()?;
     wait_for(&client, &format!("http://127.0.0.1:{MOCK_PORT}/v1/models")).await?;
-    wait_for(&client, &format!("http://127.0.0.1:{GATEWAY_PORT}/healthz")).await?;
-    let key = set_up(&client).await?;
+    let key = set_up(&client, GATEWAY_PORT).await?;
+    let quiet_key = set_up(&client, QUIET_GATEWAY_PORT).await?;
 
     let body = json!({ "model": "bench", "messages": [{ "role": "user", "content": "Hello there, benchmark!" }] });
     let direct_body = {
@@ -81,6 +75,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let direct_url = format!("http://127.0.0.1:{MOCK_PORT}/v1/chat/completions");
     let gateway_url = format!("http://127.0.0.1:{GATEWAY_PORT}/ai/v1/chat/completions");
+    let quiet_url = format!("http://127.0.0.1:{QUIET_GATEWAY_PORT}/ai/v1/chat/completions");
 
     println!("each run: {seconds} s of open-loop load; latencies in ms\n");
     println!(
@@ -104,8 +99,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             through.p(0.90) - direct.p(0.90),
             through.p(0.99) - direct.p(0.99),
         );
+        let mut recording_cost = Value::Null;
+        if rate == 1_000 {
+            // The same load through a gateway that records no usage: what recording costs.
+            let quiet = run_load(&client, &quiet_url, Some(&quiet_key), &body, rate, seconds).await;
+            print_row(rate, "no-usage", &quiet, None);
+            println!(
+                "{:<9} {:<8} {:>7.3} {:>7.3} {:>7.3}   (usage recording on minus off)",
+                "",
+                "rec.cost",
+                through.p(0.50) - quiet.p(0.50),
+                through.p(0.90) - quiet.p(0.90),
+                through.p(0.99) - quiet.p(0.99),
+            );
+            recording_cost = json!({
+                "gateway_without_usage": quiet.to_json(),
+                "p50_ms": through.p(0.50) - quiet.p(0.50),
+                "p90_ms": through.p(0.90) - quiet.p(0.90),
+                "p99_ms": through.p(0.99) - quiet.p(0.99),
+            });
+        }
         results.push(json!({
             "rate": rate,
+            "usage_recording_cost": recording_cost,
             "direct": direct.to_json(),
             "gateway": through.to_json(),
             "overhead_ms": {
@@ -117,6 +133,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }));
     }
 
+    drop(quiet_gateway);
     let peak_mib = peak_memory_mib(gateway_pid);
     println!("\ngateway peak resident memory: {peak_mib:.1} MiB");
     std::fs::create_dir_all("target/bench")?;
@@ -140,9 +157,27 @@ async fn wait_for(client: &reqwest::Client, url: &str) -> Result<(), Box<dyn std
     Err(format!("{url} did not come up").into())
 }
 
-/// Sets the gateway up as an operator would, through its server functions; returns a key.
-async fn set_up(client: &reqwest::Client) -> Result<String, Box<dyn std::error::Error>> {
-    let base = format!("http://127.0.0.1:{GATEWAY_PORT}");
+/// Starts the release gateway on `port`, recording usage or not.
+fn start_gateway(
+    port: u16,
+    data_dir: &std::path::Path,
+    record_usage: bool,
+) -> std::io::Result<Running> {
+    Command::new(BINARY)
+        .args(["--listen", &format!("127.0.0.1:{port}"), "--log", "warn"])
+        .args(["--metrics-listen", "off"])
+        .args(["--record-usage", &record_usage.to_string()])
+        .env("CONTROL_LAYER_DATA_DIR", data_dir)
+        .env("CONTROL_LAYER_ADMIN_PASSWORD", PASSWORD)
+        .spawn()
+        .map(Running)
+}
+
+/// Sets the gateway on `port` up as an operator would, through its server functions;
+/// returns a key.
+async fn set_up(client: &reqwest::Client, port: u16) -> Result<String, Box<dyn std::error::Error>> {
+    let base = format!("http://127.0.0.1:{port}");
+    wait_for(client, &format!("{base}/healthz")).await?;
     let signed_in = client
         .post(format!("{base}/api/sign_in"))
         .form(&[("email", "admin@localhost"), ("password", PASSWORD)])

@@ -34,6 +34,7 @@ const SQLITE_PRAGMAS: [&str; 4] = [
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    is_sqlite: bool,
 }
 
 /// Storage failures; the message is for logs, never for clients.
@@ -64,7 +65,7 @@ impl Db {
             })
             .connect(url)
             .await?;
-        Ok(Db { pool })
+        Ok(Db { pool, is_sqlite })
     }
 
     /// Applies the migrations in `migrations/` that have not been applied yet.
@@ -75,6 +76,17 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Placeholders for `count` values, numbered from `first`, for statements with many
+    /// values: plain `?` on SQLite (sqlx looks each numbered one up by name, which costs
+    /// time quadratic in their number), `$n` on PostgreSQL.
+    pub(crate) fn bulk_placeholders(&self, first: usize, count: usize) -> String {
+        if self.is_sqlite {
+            vec!["?"; count].join(", ")
+        } else {
+            placeholders(first, count)
+        }
     }
 }
 

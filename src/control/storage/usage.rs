@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Db, StorageError, placeholders, to_flag};
+use super::{Db, StorageError, to_flag};
 
 /// Upper bounds (in milliseconds) of the latency buckets that rollups count requests in; a
 /// last, unbounded bucket follows. The columns `lat_00` … `lat_15` hold the counts.
@@ -56,27 +56,21 @@ pub fn latency_bucket(latency_us: u64) -> usize {
 }
 
 const RECORD_COLUMNS: usize = 13;
-/// Rows per `INSERT` statement: well under SQLite's and PostgreSQL's limits on parameters.
-const RECORDS_PER_STATEMENT: usize = 200;
-const ROLLUP_COLUMNS: usize = 8 + LATENCY_BUCKETS_MS.len() + 1;
-const ROLLUPS_PER_STATEMENT: usize = 100;
+/// The most rows one `INSERT` carries: well under SQLite's and PostgreSQL's limits on
+/// parameters. Statements carry a power of two of rows, so that a handful of prepared
+/// statements (cached per connection) serve every batch size.
+const MAX_ROWS_PER_STATEMENT: usize = 128;
+/// The `user_id` of the model rollups' rows that count everyone's requests.
+pub const EVERYONE: &str = "*";
 
-#[derive(Hash, PartialEq, Eq)]
-struct RollupKey<'a> {
-    bucket_ms: i64,
-    user_id: &'a str,
-    key_id: &'a str,
-    model: &'a str,
-    status: u16,
+/// A value bound to a placeholder.
+enum Arg<'a> {
+    Int(i64),
+    Text(&'a str),
 }
 
-#[derive(Default)]
-struct RollupSums {
-    requests: i64,
-    prompt_tokens: i64,
-    completion_tokens: i64,
-    latency: [i64; LATENCY_BUCKETS_MS.len() + 1],
-}
+/// One rollup row: its key columns' values and the amounts to add.
+type RollupRow<'a> = (Vec<Arg<'a>>, Vec<i64>);
 
 impl Db {
     /// Stores `records` and adds them to the rollups, all or nothing.
@@ -85,14 +79,33 @@ impl Db {
             return Ok(());
         }
         let mut tx = self.pool().begin().await?;
-        for chunk in records.chunks(RECORDS_PER_STATEMENT) {
-            insert_records(&mut tx, chunk).await?;
+        for chunk in power_of_two_chunks(records) {
+            insert_records(self, &mut tx, chunk).await?;
         }
-        for (table, width) in [("usage_hourly", HOUR_MS), ("usage_daily", DAY_MS)] {
-            let sums = roll_up(records, width);
-            let groups: Vec<_> = sums.iter().collect();
-            for chunk in groups.chunks(ROLLUPS_PER_STATEMENT) {
-                upsert_rollups(&mut tx, table, chunk).await?;
+        let latency_columns: Vec<String> = (0..=LATENCY_BUCKETS_MS.len())
+            .map(|i| format!("lat_{i:02}"))
+            .collect();
+        let mut model_sums = vec![
+            "requests".to_owned(),
+            "prompt_tokens".to_owned(),
+            "completion_tokens".to_owned(),
+        ];
+        model_sums.extend(latency_columns);
+        let key_sums =
+            ["requests", "errors", "prompt_tokens", "completion_tokens"].map(String::from);
+
+        for (suffix, width) in [("hourly", HOUR_MS), ("daily", DAY_MS)] {
+            let rows = model_rollup(records, width);
+            let table = format!("usage_models_{suffix}");
+            let keys = ["user_id", "bucket_ms", "model", "status"];
+            for chunk in power_of_two_chunks(&rows) {
+                upsert(self, &mut tx, &table, &keys, &model_sums, chunk).await?;
+            }
+            let rows = key_rollup(records, width);
+            let table = format!("usage_keys_{suffix}");
+            let keys = ["bucket_ms", "user_id", "key_id"];
+            for chunk in power_of_two_chunks(&rows) {
+                upsert(self, &mut tx, &table, &keys, &key_sums, chunk).await?;
             }
         }
         tx.commit().await?;
@@ -100,12 +113,31 @@ impl Db {
     }
 }
 
+/// `items` in consecutive chunks whose lengths are powers of two, at most
+/// [`MAX_ROWS_PER_STATEMENT`].
+fn power_of_two_chunks<T>(mut items: &[T]) -> impl Iterator<Item = &[T]> {
+    std::iter::from_fn(move || {
+        if items.is_empty() {
+            return None;
+        }
+        let len = items.len().min(MAX_ROWS_PER_STATEMENT);
+        let len = 1 << len.ilog2();
+        let (chunk, rest) = items.split_at(len);
+        items = rest;
+        Some(chunk)
+    })
+}
+
 async fn insert_records(
+    db: &Db,
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     records: &[UsageRecord],
 ) -> Result<(), StorageError> {
     let rows: Vec<String> = (0..records.len())
-        .map(|i| format!("({})", placeholders(1 + i * RECORD_COLUMNS, RECORD_COLUMNS)))
+        .map(|i| {
+            let row = db.bulk_placeholders(1 + i * RECORD_COLUMNS, RECORD_COLUMNS);
+            format!("({row})")
+        })
         .collect();
     let sql = format!(
         "INSERT INTO usage_records (at_ms, key_id, user_id, requested_model, model, \
@@ -134,67 +166,90 @@ async fn insert_records(
     Ok(())
 }
 
-fn roll_up(records: &[UsageRecord], width_ms: i64) -> HashMap<RollupKey<'_>, RollupSums> {
-    let mut sums: HashMap<RollupKey<'_>, RollupSums> = HashMap::new();
-    for r in records {
-        let key = RollupKey {
-            bucket_ms: r.at_ms - r.at_ms.rem_euclid(width_ms),
-            user_id: &r.user_id,
-            key_id: &r.key_id,
-            model: r.rollup_model(),
-            status: r.status,
-        };
-        let sum = sums.entry(key).or_default();
-        sum.requests += 1;
-        sum.prompt_tokens += r.prompt_tokens.map_or(0, saturate);
-        sum.completion_tokens += r.completion_tokens.map_or(0, saturate);
-        sum.latency[latency_bucket(r.latency_us)] += 1;
-    }
-    sums
+fn bucket(at_ms: i64, width_ms: i64) -> i64 {
+    at_ms - at_ms.rem_euclid(width_ms)
 }
 
-async fn upsert_rollups(
+/// Sums per (user, bucket, model, status), and the same for everyone.
+fn model_rollup(records: &[UsageRecord], width_ms: i64) -> Vec<RollupRow<'_>> {
+    let mut sums: HashMap<(&str, i64, &str, u16), Vec<i64>> = HashMap::new();
+    for r in records {
+        let at = bucket(r.at_ms, width_ms);
+        for user in [r.user_id.as_str(), EVERYONE] {
+            let sum = sums
+                .entry((user, at, r.rollup_model(), r.status))
+                .or_insert_with(|| vec![0; 3 + LATENCY_BUCKETS_MS.len() + 1]);
+            sum[0] += 1;
+            sum[1] += r.prompt_tokens.map_or(0, saturate);
+            sum[2] += r.completion_tokens.map_or(0, saturate);
+            sum[3 + latency_bucket(r.latency_us)] += 1;
+        }
+    }
+    sums.into_iter()
+        .map(|((user, at, model, status), sum)| {
+            let key = vec![
+                Arg::Text(user),
+                Arg::Int(at),
+                Arg::Text(model),
+                Arg::Int(i64::from(status)),
+            ];
+            (key, sum)
+        })
+        .collect()
+}
+
+/// Sums per (bucket, user, key).
+fn key_rollup(records: &[UsageRecord], width_ms: i64) -> Vec<RollupRow<'_>> {
+    let mut sums: HashMap<(i64, &str, &str), Vec<i64>> = HashMap::new();
+    for r in records {
+        let sum = sums
+            .entry((bucket(r.at_ms, width_ms), &r.user_id, &r.key_id))
+            .or_insert_with(|| vec![0; 4]);
+        sum[0] += 1;
+        sum[1] += i64::from(r.status >= 400);
+        sum[2] += r.prompt_tokens.map_or(0, saturate);
+        sum[3] += r.completion_tokens.map_or(0, saturate);
+    }
+    sums.into_iter()
+        .map(|((at, user, key), sum)| (vec![Arg::Int(at), Arg::Text(user), Arg::Text(key)], sum))
+        .collect()
+}
+
+/// Adds `rows` to `table`: inserts new keys, and adds to the sums of existing ones.
+async fn upsert(
+    db: &Db,
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     table: &str,
-    groups: &[(&RollupKey<'_>, &RollupSums)],
+    keys: &[&str],
+    sums: &[String],
+    rows: &[RollupRow<'_>],
 ) -> Result<(), StorageError> {
-    let latency: Vec<String> = (0..=LATENCY_BUCKETS_MS.len())
-        .map(|i| format!("lat_{i:02}"))
+    let width = keys.len() + sums.len();
+    let values: Vec<String> = (0..rows.len())
+        .map(|i| format!("({})", db.bulk_placeholders(1 + i * width, width)))
         .collect();
-    let rows: Vec<String> = (0..groups.len())
-        .map(|i| format!("({})", placeholders(1 + i * ROLLUP_COLUMNS, ROLLUP_COLUMNS)))
+    let updates: Vec<String> = sums
+        .iter()
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
         .collect();
-    let mut updates = vec![
-        format!("requests = {table}.requests + excluded.requests"),
-        format!("prompt_tokens = {table}.prompt_tokens + excluded.prompt_tokens"),
-        format!("completion_tokens = {table}.completion_tokens + excluded.completion_tokens"),
-    ];
-    updates.extend(
-        latency
-            .iter()
-            .map(|c| format!("{c} = {table}.{c} + excluded.{c}")),
-    );
     let sql = format!(
-        "INSERT INTO {table} (bucket_ms, user_id, key_id, model, status, requests, \
-         prompt_tokens, completion_tokens, {}) VALUES {} \
-         ON CONFLICT (bucket_ms, user_id, key_id, model, status) DO UPDATE SET {}",
-        latency.join(", "),
-        rows.join(", "),
+        "INSERT INTO {table} ({}, {}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {}",
+        keys.join(", "),
+        sums.join(", "),
+        values.join(", "),
+        keys.join(", "),
         updates.join(", ")
     );
     let mut query = sqlx::query(&sql);
-    for (key, sum) in groups {
-        query = query
-            .bind(key.bucket_ms)
-            .bind(key.user_id)
-            .bind(key.key_id)
-            .bind(key.model)
-            .bind(i32::from(key.status))
-            .bind(sum.requests)
-            .bind(sum.prompt_tokens)
-            .bind(sum.completion_tokens);
-        for count in sum.latency {
-            query = query.bind(count);
+    for (key, amounts) in rows {
+        for arg in key {
+            query = match arg {
+                Arg::Int(v) => query.bind(*v),
+                Arg::Text(v) => query.bind(*v),
+            };
+        }
+        for amount in amounts {
+            query = query.bind(*amount);
         }
     }
     query.execute(&mut **tx).await?;
@@ -219,11 +274,24 @@ mod tests {
     }
 
     #[test]
-    fn rollups_group_by_bucket_key_model_and_status() {
-        let record = |at_ms, status, latency_us| UsageRecord {
+    fn statements_carry_powers_of_two_of_rows() {
+        let items: Vec<u32> = (0..300).collect();
+        let lengths: Vec<usize> = power_of_two_chunks(&items).map(<[u32]>::len).collect();
+        assert_eq!(lengths.iter().sum::<usize>(), 300);
+        assert!(
+            lengths
+                .iter()
+                .all(|&n| n.is_power_of_two() && n <= MAX_ROWS_PER_STATEMENT)
+        );
+        assert_eq!(power_of_two_chunks::<u32>(&[]).count(), 0);
+    }
+
+    #[test]
+    fn rollups_sum_per_bucket_and_count_everyone_too() {
+        let record = |at_ms, user: &str, status, latency_us| UsageRecord {
             at_ms,
-            key_id: "k".into(),
-            user_id: "u".into(),
+            key_id: format!("{user}-key"),
+            user_id: user.into(),
             requested_model: "alias".into(),
             model: "m".into(),
             status,
@@ -233,25 +301,36 @@ mod tests {
             ..UsageRecord::default()
         };
         let records = [
-            record(HOUR_MS + 5, 200, 500),
-            record(HOUR_MS + 7, 200, 30_000),
-            record(2 * HOUR_MS, 200, 500),
-            record(HOUR_MS + 9, 429, 100),
+            record(HOUR_MS + 5, "a", 200, 500),
+            record(HOUR_MS + 7, "a", 200, 30_000),
+            record(HOUR_MS + 8, "b", 200, 500),
+            record(2 * HOUR_MS, "a", 200, 500),
+            record(HOUR_MS + 9, "a", 429, 100),
         ];
-        let hourly = roll_up(&records, HOUR_MS);
-        assert_eq!(hourly.len(), 3);
-        let first = &hourly[&RollupKey {
-            bucket_ms: HOUR_MS,
-            user_id: "u",
-            key_id: "k",
-            model: "m",
-            status: 200,
-        }];
-        assert_eq!(first.requests, 2);
-        assert_eq!(first.prompt_tokens, 6);
-        assert_eq!(first.completion_tokens, 8);
-        assert_eq!(first.latency[0], 1);
-        assert_eq!(first.latency[latency_bucket(30_000)], 1);
-        assert_eq!(roll_up(&records, DAY_MS).len(), 2);
+        let models = model_rollup(&records, HOUR_MS);
+        // a: 3 groups; b: 1; everyone: (hour 1, 200), (hour 2, 200), (hour 1, 429).
+        assert_eq!(models.len(), 7);
+        let everyone_first_hour = models
+            .iter()
+            .find(|(key, _)| {
+                matches!(
+                    key[..],
+                    [Arg::Text(EVERYONE), Arg::Int(HOUR_MS), _, Arg::Int(200)]
+                )
+            })
+            .unwrap();
+        let sums = &everyone_first_hour.1;
+        assert_eq!(sums[..3], [3, 9, 12]);
+        assert_eq!(sums[3 + latency_bucket(500)], 2);
+        assert_eq!(sums[3 + latency_bucket(30_000)], 1);
+
+        let keys = key_rollup(&records, HOUR_MS);
+        assert_eq!(keys.len(), 3);
+        let a_first_hour = keys
+            .iter()
+            .find(|(key, _)| matches!(key[..], [Arg::Int(HOUR_MS), Arg::Text("a"), _]))
+            .unwrap();
+        assert_eq!(a_first_hour.1, [3, 1, 9, 12]);
+        assert_eq!(key_rollup(&records, DAY_MS).len(), 2);
     }
 }

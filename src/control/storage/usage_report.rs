@@ -5,7 +5,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::usage::LATENCY_BUCKETS_MS;
+use super::usage::{EVERYONE, LATENCY_BUCKETS_MS};
 use super::{Db, StorageError};
 
 /// Which rollups to read, over which time, for whom.
@@ -56,27 +56,35 @@ pub struct ModelLatency {
     pub histogram: Vec<i64>,
 }
 
+/// The two families of rollups.
+#[derive(Clone, Copy)]
+enum Rollup {
+    /// Per user (and for everyone, as user `*`), model and status.
+    Models,
+    /// Per user and key.
+    Keys,
+}
+
 impl UsageScope<'_> {
-    fn table(&self) -> &'static str {
-        if self.hourly {
-            "usage_hourly"
-        } else {
-            "usage_daily"
-        }
+    /// The rollup table and the `WHERE` clause over it (aliased `r`).
+    fn source(&self, rollup: Rollup) -> String {
+        let granularity = if self.hourly { "hourly" } else { "daily" };
+        let (family, user_filter) = match (rollup, self.user_id) {
+            (Rollup::Models, _) => ("models", " AND r.user_id = $3"),
+            (Rollup::Keys, Some(_)) => ("keys", " AND r.user_id = $3"),
+            (Rollup::Keys, None) => ("keys", ""),
+        };
+        format!(
+            "usage_{family}_{granularity} r WHERE r.bucket_ms >= $1 AND r.bucket_ms < $2{user_filter}"
+        )
     }
 
-    /// The `WHERE` clause over a rollup aliased `r`.
-    fn filter(&self) -> &'static str {
-        match self.user_id {
-            Some(_) => "r.bucket_ms >= $1 AND r.bucket_ms < $2 AND r.user_id = $3",
-            None => "r.bucket_ms >= $1 AND r.bucket_ms < $2",
-        }
-    }
-
-    async fn fetch(&self, db: &Db, sql: &str) -> Result<Vec<AnyRow>, StorageError> {
+    async fn fetch(&self, db: &Db, rollup: Rollup, sql: &str) -> Result<Vec<AnyRow>, StorageError> {
         let mut query = sqlx::query(sql).bind(self.from_ms).bind(self.to_ms);
-        if let Some(user_id) = self.user_id {
-            query = query.bind(user_id);
+        match (rollup, self.user_id) {
+            (_, Some(user_id)) => query = query.bind(user_id),
+            (Rollup::Models, None) => query = query.bind(EVERYONE),
+            (Rollup::Keys, None) => {}
         }
         Ok(query.fetch_all(db.pool()).await?)
     }
@@ -89,19 +97,18 @@ impl Db {
         scope: UsageScope<'_>,
         by: Breakdown,
     ) -> Result<Vec<SeriesPoint>, StorageError> {
-        let column = match by {
-            Breakdown::Model => "r.model",
-            Breakdown::Key => "r.key_id",
+        let (rollup, column) = match by {
+            Breakdown::Model => (Rollup::Models, "r.model"),
+            Breakdown::Key => (Rollup::Keys, "r.key_id"),
         };
         let sql = format!(
             "SELECT r.bucket_ms AS bucket_ms, {column} AS name, CAST(SUM(r.requests) AS BIGINT) AS requests,
                     CAST(SUM(r.prompt_tokens + r.completion_tokens) AS BIGINT) AS tokens
-             FROM {} r WHERE {} GROUP BY r.bucket_ms, {column} ORDER BY r.bucket_ms",
-            scope.table(),
-            scope.filter()
+             FROM {} GROUP BY r.bucket_ms, {column} ORDER BY r.bucket_ms",
+            scope.source(rollup)
         );
         scope
-            .fetch(self, &sql)
+            .fetch(self, rollup, &sql)
             .await?
             .iter()
             .map(|row| {
@@ -121,13 +128,12 @@ impl Db {
         scope: UsageScope<'_>,
     ) -> Result<Vec<(u16, i64)>, StorageError> {
         let sql = format!(
-            "SELECT r.status AS status, CAST(SUM(r.requests) AS BIGINT) AS requests FROM {} r WHERE {}
+            "SELECT r.status AS status, CAST(SUM(r.requests) AS BIGINT) AS requests FROM {}
              GROUP BY r.status ORDER BY r.status",
-            scope.table(),
-            scope.filter()
+            scope.source(Rollup::Models)
         );
         scope
-            .fetch(self, &sql)
+            .fetch(self, Rollup::Models, &sql)
             .await?
             .iter()
             .map(|row| {
@@ -143,21 +149,22 @@ impl Db {
         scope: UsageScope<'_>,
     ) -> Result<Vec<KeyTotals>, StorageError> {
         let sql = format!(
-            "SELECT r.key_id AS key_id, k.name AS key_name, u.email AS owner_email,
-                    CAST(SUM(r.requests) AS BIGINT) AS requests,
-                    CAST(SUM(CASE WHEN r.status >= 400 THEN r.requests ELSE 0 END) AS BIGINT)
-                        AS errors,
-                    CAST(SUM(r.prompt_tokens) AS BIGINT) AS prompt_tokens,
-                    CAST(SUM(r.completion_tokens) AS BIGINT) AS completion_tokens
-             FROM {} r
-             LEFT JOIN api_keys k ON k.id = r.key_id
-             LEFT JOIN users u ON u.id = r.user_id
-             WHERE {} GROUP BY r.key_id, k.name, u.email ORDER BY requests DESC",
-            scope.table(),
-            scope.filter()
+            "SELECT t.key_id AS key_id, k.name AS key_name, u.email AS owner_email,
+                    t.requests AS requests, t.errors AS errors,
+                    t.prompt_tokens AS prompt_tokens, t.completion_tokens AS completion_tokens
+             FROM (SELECT r.key_id AS key_id, r.user_id AS user_id,
+                          CAST(SUM(r.requests) AS BIGINT) AS requests,
+                          CAST(SUM(r.errors) AS BIGINT) AS errors,
+                          CAST(SUM(r.prompt_tokens) AS BIGINT) AS prompt_tokens,
+                          CAST(SUM(r.completion_tokens) AS BIGINT) AS completion_tokens
+                   FROM {} GROUP BY r.key_id, r.user_id) t
+             LEFT JOIN api_keys k ON k.id = t.key_id
+             LEFT JOIN users u ON u.id = t.user_id
+             ORDER BY t.requests DESC, t.key_id",
+            scope.source(Rollup::Keys)
         );
         scope
-            .fetch(self, &sql)
+            .fetch(self, Rollup::Keys, &sql)
             .await?
             .iter()
             .map(|row| {
@@ -184,14 +191,13 @@ impl Db {
             .map(|i| format!("CAST(SUM(r.lat_{i:02}) AS BIGINT) AS lat_{i:02}"))
             .collect();
         let sql = format!(
-            "SELECT r.model AS model, CAST(SUM(r.requests) AS BIGINT) AS requests, {} FROM {} r WHERE {}
+            "SELECT r.model AS model, CAST(SUM(r.requests) AS BIGINT) AS requests, {} FROM {}
              GROUP BY r.model ORDER BY requests DESC",
             sums.join(", "),
-            scope.table(),
-            scope.filter()
+            scope.source(Rollup::Models)
         );
         scope
-            .fetch(self, &sql)
+            .fetch(self, Rollup::Models, &sql)
             .await?
             .iter()
             .map(|row| {
