@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use control_layer::catalog::{Catalog, api_key};
 use control_layer::control::storage::Db;
-use control_layer::control::storage::api_keys::NewApiKey;
+use control_layer::control::storage::api_keys::{CatalogKeyRow, NewApiKey};
 use control_layer::control::storage::users::NewUser;
 
 #[tokio::main]
@@ -66,6 +66,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     rebuilds.sort();
 
+    // What creating and deleting one key costs the catalog at this size.
+    let mut changes = Vec::new();
+    for i in 0..1_000 {
+        let row = CatalogKeyRow {
+            id: format!("extra-{i}"),
+            user_id: user.id.clone(),
+            secret_hash: api_key::generate().hash_hex,
+            requests_per_second: Some(10),
+            burst_size: Some(10),
+            last_used_at: None,
+        };
+        let started = Instant::now();
+        catalog.add_key(&row).await;
+        catalog.remove_keys(&[row.id]).await;
+        changes.push(started.elapsed());
+    }
+    changes.sort();
+
     // Authentication as the request path does it: hash, look up, mark used, rate limit.
     let rounds = 1_000_000;
     let mut samples = Vec::with_capacity(rounds);
@@ -86,11 +104,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!();
     println!("keys loaded                     {keys}");
-    println!("snapshot build (first load)     {}", ms(load));
+    println!("first load                      {}", ms(load));
     println!(
-        "snapshot rebuild p50 / max      {} / {}",
+        "full reload p50 / max           {} / {}",
         ms(rebuilds[2]),
         ms(rebuilds[4])
+    );
+    println!(
+        "add + remove one key p50 / max  {} / {}",
+        ns(percentile(&changes, 0.5)),
+        ns(percentile(&changes, 1.0))
     );
     println!(
         "resident memory for the catalog ~{:.1} MiB",

@@ -23,9 +23,9 @@ pub fn spawn_writer(catalog: Catalog, db: Db, interval: Duration) -> tokio::task
 
 /// Writes every pending "last used" time now.
 pub async fn flush(catalog: &Catalog, db: &Db) {
-    let snapshot = catalog.snapshot();
-    let batch: Vec<(String, i64)> = snapshot
-        .keys()
+    let keys = catalog.keys().all();
+    let batch: Vec<(String, i64)> = keys
+        .iter()
         .filter_map(|key| {
             key.take_dirty_last_used()
                 .map(|at| (key.id.to_string(), at))
@@ -38,7 +38,7 @@ pub async fn flush(catalog: &Catalog, db: &Db) {
     if let Err(err) = db.record_last_used(&batch).await {
         tracing::warn!(error = %err, keys = batch.len(), "could not record last use; will retry");
         for (id, _) in &batch {
-            if let Some(key) = snapshot.key_by_id(id) {
+            if let Some(key) = catalog.keys().by_id(id) {
                 key.mark_dirty();
             }
         }

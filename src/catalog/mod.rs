@@ -1,55 +1,67 @@
 //! The catalog: the in-memory snapshot (keys, models, aliases, providers and access) that
 //! answers every `/ai/v1` request without the database. It is where the control plane and the data plane meet.
 //!
-//! The control plane writes to the database and then calls [`Catalog::reload`], which reads
-//! everything the data plane needs and swaps in a new [`Snapshot`] atomically, before the
-//! server function that made the change returns. The data plane only ever loads the current
-//! snapshot, a lock-free pointer read.
+//! The control plane writes to the database and then tells the catalog, before the server
+//! function that made the change returns. Keys live in a concurrent map ([`Keys`]) and change
+//! one at a time ([`Catalog::add_key`], [`Catalog::remove_keys`]), so creating a key costs the
+//! same at a hundred keys as at a hundred thousand. Models, providers and access are rebuilt
+//! together into an immutable [`Snapshot`] and swapped in atomically
+//! ([`Catalog::reload_models`]); the data plane loads it with a lock-free pointer read.
 //!
-//! State that lives between reloads (each key's rate-limit bucket and its in-memory "last
-//! used" time) is carried from the old snapshot to the new one by key id, so a reload for an
-//! unrelated change resets nothing.
+//! Each key's live state (its rate-limit bucket and in-memory "last used" time) stays with
+//! its entry across every change that does not alter the key itself.
 //!
 //! With several replicas sharing one database, a replica sees another replica's changes only
 //! when it reloads; this version reloads only after its own changes and at start.
 
 pub mod api_key;
+mod keys;
 mod last_used;
 mod models;
 mod rate_limit;
-mod snapshot;
 
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
 use crate::control::Secret;
+use crate::control::storage::api_keys::CatalogKeyRow;
 use crate::control::storage::{Db, StorageError};
+pub use keys::{KeyEntry, Keys};
 pub use last_used::spawn_writer as spawn_last_used_writer;
 pub use models::{ModelIndex, ModelRoute, ProviderRoute, Resolution};
 pub use rate_limit::{Decision, RateLimit};
-pub use snapshot::{KeyEntry, Snapshot};
 
-/// Shared handle to the current snapshot; cheap to clone.
+/// One immutable view of the models, their providers and who may use them.
+#[derive(Default)]
+pub struct Snapshot {
+    pub models: ModelIndex,
+}
+
+/// Shared handle to the keys and the current snapshot; cheap to clone.
 #[derive(Clone)]
 pub struct Catalog {
     inner: Arc<Inner>,
 }
 
 struct Inner {
+    keys: Keys,
     snapshot: ArcSwap<Snapshot>,
-    /// Serialises reloads, so that an older read of the database never replaces a newer one.
+    /// Serialises changes, so that an older read of the database never replaces a newer one.
     reload_lock: tokio::sync::Mutex<()>,
     /// Decrypts provider keys.
     secret: Secret,
 }
 
 impl Catalog {
-    /// Builds the first snapshot from the database.
+    /// Loads the keys and builds the first snapshot from the database.
     pub async fn load(db: &Db, secret: Secret) -> Result<Self, StorageError> {
-        let snapshot = read(db, &secret, None).await?;
+        let keys = Keys::default();
+        keys.replace_all(&db.api_keys_for_catalog().await?);
+        let snapshot = read_models(db, &secret).await?;
         Ok(Catalog {
             inner: Arc::new(Inner {
+                keys,
                 snapshot: ArcSwap::from_pointee(snapshot),
                 reload_lock: tokio::sync::Mutex::new(()),
                 secret,
@@ -57,50 +69,70 @@ impl Catalog {
         })
     }
 
-    /// Rebuilds the snapshot from the database and makes it current.
+    /// Reloads everything from the database: keys and models (after deleting a user, whose
+    /// keys went with them).
     pub async fn reload(&self, db: &Db) -> Result<(), StorageError> {
         let _serialised = self.inner.reload_lock.lock().await;
-        let previous = self.inner.snapshot.load_full();
-        let next = read(db, &self.inner.secret, Some(&previous)).await?;
+        self.inner
+            .keys
+            .replace_all(&db.api_keys_for_catalog().await?);
+        let next = read_models(db, &self.inner.secret).await?;
         self.inner.snapshot.store(Arc::new(next));
         Ok(())
     }
 
-    /// The current snapshot.
+    /// Rebuilds the models' snapshot from the database (providers, models, aliases, groups).
+    pub async fn reload_models(&self, db: &Db) -> Result<(), StorageError> {
+        let _serialised = self.inner.reload_lock.lock().await;
+        let next = read_models(db, &self.inner.secret).await?;
+        self.inner.snapshot.store(Arc::new(next));
+        Ok(())
+    }
+
+    /// Adds a key that was just stored.
+    pub async fn add_key(&self, row: &CatalogKeyRow) {
+        let _serialised = self.inner.reload_lock.lock().await;
+        self.inner.keys.upsert(row);
+    }
+
+    /// Removes keys that were just deleted; they are refused from this moment on.
+    pub async fn remove_keys(&self, ids: &[String]) {
+        let _serialised = self.inner.reload_lock.lock().await;
+        for id in ids {
+            self.inner.keys.remove(id);
+        }
+    }
+
+    /// The current snapshot of the models.
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.inner.snapshot.load_full()
+    }
+
+    /// The keys.
+    pub fn keys(&self) -> &Keys {
+        &self.inner.keys
     }
 
     /// The key whose secret is `secret`, marking it used now; `None` if no such key exists.
     pub fn authenticate(&self, secret: &str) -> Option<Arc<KeyEntry>> {
         let hash = api_key::hash(secret);
-        let entry = self.inner.snapshot.load().key_by_hash(&hash)?;
+        let entry = self.inner.keys.by_hash(&hash)?;
         entry.mark_used(crate::control::storage::now_ms());
         Some(entry)
     }
 
     /// The most recent use of a key known in memory (it may not be written to the database yet).
     pub fn last_used(&self, key_id: &str) -> Option<i64> {
-        self.inner
-            .snapshot
-            .load()
-            .key_by_id(key_id)
-            .and_then(|k| k.last_used())
+        self.inner.keys.by_id(key_id).and_then(|k| k.last_used())
     }
 }
 
-/// Reads everything the data plane needs and indexes it.
-async fn read(
-    db: &Db,
-    secret: &Secret,
-    previous: Option<&Snapshot>,
-) -> Result<Snapshot, StorageError> {
-    let keys = db.api_keys_for_catalog().await?;
+/// Reads the models, providers and access and indexes them.
+async fn read_models(db: &Db, secret: &Secret) -> Result<Snapshot, StorageError> {
     let providers = db.providers().await?;
     let models = db.models().await?;
     let access = db.access_rows().await?;
-
-    let mut snapshot = Snapshot::build(keys, previous);
-    snapshot.models = ModelIndex::build(providers, models, access, secret);
-    Ok(snapshot)
+    Ok(Snapshot {
+        models: ModelIndex::build(providers, models, access, secret),
+    })
 }

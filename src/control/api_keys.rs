@@ -3,7 +3,7 @@
 //! deleted key is refused by `/ai/v1` from that moment on.
 
 use crate::catalog::{Catalog, api_key};
-use crate::control::storage::api_keys::{ApiKeyRow, NewApiKey};
+use crate::control::storage::api_keys::{ApiKeyRow, CatalogKeyRow, NewApiKey};
 use crate::control::storage::{Db, StorageError};
 
 /// A validated request for a new key.
@@ -33,7 +33,16 @@ pub async fn create(
             burst_size: spec.rate_limit.map(|(_, burst)| i64::from(burst)),
         })
         .await?;
-    catalog.reload(db).await?;
+    catalog
+        .add_key(&CatalogKeyRow {
+            id: row.id.clone(),
+            user_id: row.user_id.clone(),
+            secret_hash: secret.hash_hex.clone(),
+            requests_per_second: row.requests_per_second,
+            burst_size: row.burst_size,
+            last_used_at: None,
+        })
+        .await;
     tracing::info!(key_id = %row.id, user_id, "created an API key");
     Ok((row, secret.secret))
 }
@@ -61,7 +70,7 @@ pub async fn delete(
     if !db.delete_api_keys_of_user(user_id, ids).await? {
         return Ok(false);
     }
-    catalog.reload(db).await?;
+    catalog.remove_keys(ids).await;
     tracing::info!(user_id, count = ids.len(), "deleted API keys");
     Ok(true)
 }

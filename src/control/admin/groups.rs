@@ -19,7 +19,7 @@ pub async fn update(
 pub async fn delete(db: &Db, catalog: &Catalog, id: &str) -> Result<bool, StorageError> {
     let deleted = db.delete_group(id).await?;
     if deleted {
-        catalog.reload(db).await?;
+        catalog.reload_models(db).await?;
     }
     Ok(deleted)
 }
@@ -32,7 +32,7 @@ pub async fn set_member(
     member: bool,
 ) -> Result<(), StorageError> {
     db.set_group_member(group_id, user_id, member).await?;
-    catalog.reload(db).await
+    catalog.reload_models(db).await
 }
 
 pub async fn set_model(
@@ -43,5 +43,5 @@ pub async fn set_model(
     granted: bool,
 ) -> Result<(), StorageError> {
     db.set_group_model(group_id, model_id, granted).await?;
-    catalog.reload(db).await
+    catalog.reload_models(db).await
 }

@@ -13,14 +13,14 @@ pub async fn save(
     fields: ModelFields<'_>,
 ) -> Result<String, ModelSaveError> {
     let id = db.save_model(id, fields).await?;
-    catalog.reload(db).await?;
+    catalog.reload_models(db).await?;
     Ok(id)
 }
 
 pub async fn delete(db: &Db, catalog: &Catalog, id: &str) -> Result<bool, StorageError> {
     let deleted = db.delete_model(id).await?;
     if deleted {
-        catalog.reload(db).await?;
+        catalog.reload_models(db).await?;
     }
     Ok(deleted)
 }

@@ -19,7 +19,7 @@ pub async fn create(
 ) -> Result<ProviderRow, StorageError> {
     let encrypted = api_key.map(|key| secret.encrypt(key));
     let row = db.insert_provider(fields, encrypted.as_deref()).await?;
-    catalog.reload(db).await?;
+    catalog.reload_models(db).await?;
     Ok(row)
 }
 
@@ -35,7 +35,7 @@ pub async fn update(
     let encrypted = api_key.map(|key| secret.encrypt(key));
     let updated = db.update_provider(id, fields, encrypted.as_deref()).await?;
     if updated {
-        catalog.reload(db).await?;
+        catalog.reload_models(db).await?;
     }
     Ok(updated)
 }
@@ -43,7 +43,7 @@ pub async fn update(
 pub async fn delete(db: &Db, catalog: &Catalog, id: &str) -> Result<bool, StorageError> {
     let deleted = db.delete_unused_provider(id).await?;
     if deleted {
-        catalog.reload(db).await?;
+        catalog.reload_models(db).await?;
     }
     Ok(deleted)
 }
