@@ -13,11 +13,11 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value};
 
 use std::time::Instant;
 
 use super::auth::AuthenticatedKey;
+use super::body::Members;
 use super::usage::{Routing, Scan};
 use super::{ApiError, ProxyState};
 use crate::catalog::Resolution;
@@ -90,10 +90,9 @@ async fn send(
     let body = axum::body::to_bytes(body, proxy.max_body_bytes)
         .await
         .map_err(|_| ApiError::BodyTooLarge(proxy.max_body_bytes))?;
-    let mut json: Map<String, Value> =
-        serde_json::from_slice(&body).map_err(|_| ApiError::NotJson)?;
-    let name = match json.get("model") {
-        Some(Value::String(model)) if !model.is_empty() => model.clone(),
+    let members = Members::parse(&body).ok_or(ApiError::NotJson)?;
+    let name = match members.model() {
+        Some(model) if !model.is_empty() => model,
         _ => return Err(ApiError::MissingModel),
     };
     routing.requested_model = Some(name.clone());
@@ -116,9 +115,12 @@ async fn send(
         .path()
         .strip_prefix("/ai/v1")
         .unwrap_or(parts.uri.path());
-    routing.streamed = json.get("stream") == Some(&Value::Bool(true));
-    let ask_for_usage =
-        routing.streamed && proxy.usage_enabled && lacks_usage_request(sub_path, &json);
+    routing.streamed = members.streams();
+    // Chat completions and completions report usage in a stream only when asked to.
+    let ask_for_usage = routing.streamed
+        && proxy.usage_enabled
+        && sub_path.ends_with("/completions")
+        && !members.asks_for_usage();
     routing.scan = Some(if routing.streamed {
         Scan::Sse {
             hide_usage: ask_for_usage,
@@ -130,21 +132,9 @@ async fn send(
     let body = if *model.upstream_name == name && !ask_for_usage {
         body
     } else {
-        json.insert(
-            "model".into(),
-            Value::String(model.upstream_name.to_string()),
-        );
-        if ask_for_usage {
-            request_usage(&mut json);
-        }
-        Bytes::from(serde_json::to_vec(&json).unwrap_or_default())
+        Bytes::from(members.rewrite(&model.upstream_name, ask_for_usage))
     };
 
-    let sub_path = parts
-        .uri
-        .path()
-        .strip_prefix("/ai/v1")
-        .unwrap_or(parts.uri.path());
     let mut url = format!("{}{}", model.provider.base_url, sub_path);
     if let Some(query) = parts.uri.query() {
         url.push('?');
@@ -190,29 +180,6 @@ async fn send(
     *out.status_mut() = status;
     *out.headers_mut() = headers;
     Ok(out)
-}
-
-/// Whether a streamed chat completion or completion leaves usage out (the default), so that
-/// the proxy should ask for it itself.
-fn lacks_usage_request(sub_path: &str, json: &Map<String, Value>) -> bool {
-    let asked = json
-        .get("stream_options")
-        .and_then(|options| options.get("include_usage"))
-        == Some(&Value::Bool(true));
-    sub_path.ends_with("/completions") && !asked
-}
-
-/// Sets `stream_options.include_usage`, keeping any other stream option the client gave.
-fn request_usage(json: &mut Map<String, Value>) {
-    let options = json
-        .entry("stream_options")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if !options.is_object() {
-        *options = Value::Object(Map::new());
-    }
-    if let Value::Object(options) = options {
-        options.insert("include_usage".into(), Value::Bool(true));
-    }
 }
 
 fn upstream_headers(client: &HeaderMap) -> HeaderMap {

@@ -7,6 +7,7 @@
 //! on this path reads the database.
 
 mod auth;
+mod body;
 mod error;
 mod forward;
 mod models;
