@@ -25,10 +25,10 @@ pub struct KeyEntry {
 }
 
 impl KeyEntry {
-    fn new(row: &CatalogKeyRow, limit: Option<RateLimit>) -> Self {
+    fn new(row: &CatalogKeyRow, user_id: Arc<str>, limit: Option<RateLimit>) -> Self {
         KeyEntry {
             id: row.id.as_str().into(),
-            user_id: row.user_id.as_str().into(),
+            user_id,
             limiter: limit.map(Limiter::new),
             last_used_ms: AtomicI64::new(row.last_used_at.unwrap_or(0)),
             dirty: AtomicBool::new(false),
@@ -47,12 +47,15 @@ impl KeyEntry {
         self.limiter.as_ref().map(Limiter::limit)
     }
 
-    pub fn mark_used(&self, now_ms: i64) {
+    /// Notes a use at `now_ms`; true when the key has just become dirty (its new time is
+    /// not yet on its way to the database), so that the caller can queue it for the writer.
+    pub fn mark_used(&self, now_ms: i64) -> bool {
         let previous = self.last_used_ms.load(Ordering::Relaxed);
         if now_ms >= previous + LAST_USED_RESOLUTION_MS {
             self.last_used_ms.store(now_ms, Ordering::Relaxed);
-            self.dirty.store(true, Ordering::Release);
+            return !self.dirty.swap(true, Ordering::AcqRel);
         }
+        false
     }
 
     pub fn last_used(&self) -> Option<i64> {
@@ -68,19 +71,23 @@ impl KeyEntry {
         }
     }
 
-    pub(super) fn mark_dirty(&self) {
-        self.dirty.store(true, Ordering::Release);
+    /// Marks the key dirty again (its write failed); true when it was not dirty already.
+    pub(super) fn mark_dirty(&self) -> bool {
+        !self.dirty.swap(true, Ordering::AcqRel)
     }
 }
 
-/// All keys, by the hash of their secret (for authentication) and by id.
+/// All keys, by the hash of their secret: the request path's lookup, and the only index, so
+/// that a key costs as little memory as possible. The console finds a key by the hash it
+/// stores beside it.
 ///
 /// A concurrent map, so that a created or deleted key is one insert or removal however many
 /// keys there are; readers never wait for a writer of another shard.
 #[derive(Default)]
 pub struct Keys {
     by_hash: DashMap<[u8; 32], Arc<KeyEntry>>,
-    by_id: DashMap<Arc<str>, [u8; 32]>,
+    /// One shared copy of each owner's id.
+    users: DashMap<Arc<str>, ()>,
 }
 
 impl Keys {
@@ -99,14 +106,23 @@ impl Keys {
         {
             return;
         }
-        let entry = Arc::new(KeyEntry::new(row, limit));
-        self.by_id.insert(entry.id.clone(), hash);
+        let entry = Arc::new(KeyEntry::new(row, self.user(&row.user_id), limit));
         self.by_hash.insert(hash, entry);
     }
 
-    /// Removes the key `id`; it is refused from this moment on.
-    pub fn remove(&self, id: &str) {
-        if let Some((_, hash)) = self.by_id.remove(id) {
+    fn user(&self, id: &str) -> Arc<str> {
+        if let Some(user) = self.users.get(id) {
+            return user.key().clone();
+        }
+        let user: Arc<str> = id.into();
+        self.users.insert(user.clone(), ());
+        user
+    }
+
+    /// Removes the key whose secret hashes to `secret_hash` (hex, as stored); it is refused
+    /// from this moment on.
+    pub fn remove(&self, secret_hash: &str) {
+        if let Some(hash) = decode_hash(secret_hash) {
             self.by_hash.remove(&hash);
         }
     }
@@ -116,30 +132,22 @@ impl Keys {
         for row in rows {
             self.upsert(row);
         }
-        let wanted: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-        let gone: Vec<Arc<str>> = self
-            .by_id
+        let wanted: HashSet<[u8; 32]> = rows
             .iter()
-            .filter(|entry| !wanted.contains(&**entry.key()))
-            .map(|entry| entry.key().clone())
+            .filter_map(|r| decode_hash(&r.secret_hash))
             .collect();
-        for id in gone {
-            self.remove(&id);
-        }
+        self.by_hash.retain(|hash, _| wanted.contains(hash));
+        let owners: HashSet<&str> = rows.iter().map(|r| r.user_id.as_str()).collect();
+        self.users.retain(|user, _| owners.contains(&**user));
     }
 
     pub fn by_hash(&self, hash: &[u8; 32]) -> Option<Arc<KeyEntry>> {
         self.by_hash.get(hash).map(|entry| entry.clone())
     }
 
-    pub fn by_id(&self, id: &str) -> Option<Arc<KeyEntry>> {
-        let hash = *self.by_id.get(id)?;
-        self.by_hash(&hash)
-    }
-
-    /// Every key, for the background writers; a snapshot taken one shard at a time.
-    pub fn all(&self) -> Vec<Arc<KeyEntry>> {
-        self.by_hash.iter().map(|entry| entry.clone()).collect()
+    /// The key whose secret hashes to `secret_hash` (hex, as stored).
+    pub fn by_stored_hash(&self, secret_hash: &str) -> Option<Arc<KeyEntry>> {
+        self.by_hash(&decode_hash(secret_hash)?)
     }
 
     pub fn len(&self) -> usize {
@@ -161,6 +169,10 @@ mod tests {
     use super::*;
     use crate::catalog::api_key;
 
+    fn by_secret(keys: &Keys, secret: &str) -> Option<Arc<KeyEntry>> {
+        keys.by_hash(&api_key::hash(secret))
+    }
+
     fn row(id: &str, secret: &str, rps: Option<i64>) -> CatalogKeyRow {
         CatalogKeyRow {
             id: id.into(),
@@ -179,12 +191,12 @@ mod tests {
     }
 
     #[test]
-    fn keys_are_found_by_the_hash_of_their_secret_and_removed_by_id() {
+    fn keys_are_found_and_removed_by_the_hash_of_their_secret() {
         let keys = keys(&[row("a", "sk-cl-one", None)]);
         let found = keys.by_hash(&api_key::hash("sk-cl-one")).unwrap();
         assert_eq!(&*found.id, "a");
         assert!(keys.by_hash(&api_key::hash("sk-cl-two")).is_none());
-        keys.remove("a");
+        keys.remove(&hex::encode(api_key::hash("sk-cl-one")));
         assert!(keys.by_hash(&api_key::hash("sk-cl-one")).is_none());
         assert!(keys.is_empty());
     }
@@ -195,27 +207,27 @@ mod tests {
             row("a", "sk-cl-one", Some(1)),
             row("c", "sk-cl-three", None),
         ]);
-        let a = keys.by_id("a").unwrap();
+        let a = by_secret(&keys, "sk-cl-one").unwrap();
         assert!(matches!(a.check_rate_limit(), Decision::Allowed { .. }));
         a.mark_used(5_000);
 
         keys.replace_all(&[row("a", "sk-cl-one", Some(1)), row("b", "sk-cl-two", None)]);
-        let a = keys.by_id("a").unwrap();
+        let a = by_secret(&keys, "sk-cl-one").unwrap();
         assert_eq!(a.last_used(), Some(5_000));
         assert!(
             matches!(a.check_rate_limit(), Decision::Limited { .. }),
             "bucket still empty"
         );
         assert_eq!(keys.len(), 2);
-        assert!(keys.by_id("c").is_none());
+        assert!(by_secret(&keys, "sk-cl-three").is_none());
     }
 
     #[test]
     fn a_changed_limit_gets_a_fresh_bucket() {
         let keys = keys(&[row("a", "sk-cl-one", Some(1))]);
-        keys.by_id("a").unwrap().check_rate_limit();
+        by_secret(&keys, "sk-cl-one").unwrap().check_rate_limit();
         keys.upsert(&row("a", "sk-cl-one", Some(5)));
-        let decision = keys.by_id("a").unwrap().check_rate_limit();
+        let decision = by_secret(&keys, "sk-cl-one").unwrap().check_rate_limit();
         assert_eq!(
             decision,
             Decision::Allowed {
@@ -228,7 +240,7 @@ mod tests {
     #[test]
     fn last_use_is_recorded_once_a_second_and_reported_once() {
         let keys = keys(&[row("a", "sk-cl-one", None)]);
-        let a = keys.by_id("a").unwrap();
+        let a = by_secret(&keys, "sk-cl-one").unwrap();
         assert_eq!(a.last_used(), None);
         a.mark_used(10_000);
         a.mark_used(10_500);

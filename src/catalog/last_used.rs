@@ -1,7 +1,8 @@
 //! Writes "last used" times to the database in the background, in batches.
 //!
-//! The request path only stores a time in memory. Every interval, the writer collects the keys
-//! whose time moved and writes them in one transaction. A crash loses at most one interval of
+//! The request path only stores a time in memory, and queues the key the first time its time
+//! moves after a write. Every interval, the writer takes that queue and writes the times in one
+//! transaction. A crash loses at most one interval of
 //! "last used" updates; a graceful shutdown writes the rest (see [`flush`]).
 
 use std::time::Duration;
@@ -21,10 +22,10 @@ pub fn spawn_writer(catalog: Catalog, db: Db, interval: Duration) -> tokio::task
     })
 }
 
-/// Writes every pending "last used" time now.
+/// Writes every pending "last used" time now: those of the keys used since the last run.
 pub async fn flush(catalog: &Catalog, db: &Db) {
-    let keys = catalog.keys().all();
-    let batch: Vec<(String, i64)> = keys
+    let used = catalog.take_used();
+    let batch: Vec<(String, i64)> = used
         .iter()
         .filter_map(|key| {
             key.take_dirty_last_used()
@@ -37,9 +38,9 @@ pub async fn flush(catalog: &Catalog, db: &Db) {
 
     if let Err(err) = db.record_last_used(&batch).await {
         tracing::warn!(error = %err, keys = batch.len(), "could not record last use; will retry");
-        for (id, _) in &batch {
-            if let Some(key) = catalog.keys().by_id(id) {
-                key.mark_dirty();
+        for key in used {
+            if key.mark_dirty() {
+                catalog.queue_used(key);
             }
         }
     }

@@ -46,6 +46,9 @@ pub struct Catalog {
 
 struct Inner {
     keys: Keys,
+    /// Keys used since the "last used" writer last ran: its work list, so that it never
+    /// scans every key.
+    used: std::sync::Mutex<Vec<Arc<KeyEntry>>>,
     snapshot: ArcSwap<Snapshot>,
     /// Serialises changes, so that an older read of the database never replaces a newer one.
     reload_lock: tokio::sync::Mutex<()>,
@@ -62,6 +65,7 @@ impl Catalog {
         Ok(Catalog {
             inner: Arc::new(Inner {
                 keys,
+                used: std::sync::Mutex::default(),
                 snapshot: ArcSwap::from_pointee(snapshot),
                 reload_lock: tokio::sync::Mutex::new(()),
                 secret,
@@ -95,11 +99,12 @@ impl Catalog {
         self.inner.keys.upsert(row);
     }
 
-    /// Removes keys that were just deleted; they are refused from this moment on.
-    pub async fn remove_keys(&self, ids: &[String]) {
+    /// Removes keys that were just deleted, given the hashes stored with them; they are refused
+    /// from this moment on.
+    pub async fn remove_keys(&self, secret_hashes: &[String]) {
         let _serialised = self.inner.reload_lock.lock().await;
-        for id in ids {
-            self.inner.keys.remove(id);
+        for hash in secret_hashes {
+            self.inner.keys.remove(hash);
         }
     }
 
@@ -117,13 +122,34 @@ impl Catalog {
     pub fn authenticate(&self, secret: &str) -> Option<Arc<KeyEntry>> {
         let hash = api_key::hash(secret);
         let entry = self.inner.keys.by_hash(&hash)?;
-        entry.mark_used(crate::control::storage::now_ms());
+        if entry.mark_used(crate::control::storage::now_ms()) {
+            self.queue_used(entry.clone());
+        }
         Some(entry)
     }
 
+    /// Queues a key whose "last used" time the writer must store (once a second at most).
+    fn queue_used(&self, key: Arc<KeyEntry>) {
+        if let Ok(mut used) = self.inner.used.lock() {
+            used.push(key);
+        }
+    }
+
+    /// Takes the keys queued for the "last used" writer.
+    fn take_used(&self) -> Vec<Arc<KeyEntry>> {
+        self.inner
+            .used
+            .lock()
+            .map(|mut used| std::mem::take(&mut *used))
+            .unwrap_or_default()
+    }
+
     /// The most recent use of a key known in memory (it may not be written to the database yet).
-    pub fn last_used(&self, key_id: &str) -> Option<i64> {
-        self.inner.keys.by_id(key_id).and_then(|k| k.last_used())
+    pub fn last_used(&self, secret_hash: &str) -> Option<i64> {
+        self.inner
+            .keys
+            .by_stored_hash(secret_hash)
+            .and_then(|k| k.last_used())
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::num::NonZeroU32;
 
-use governor::clock::{Clock, DefaultClock};
+use governor::clock::{Clock, MonotonicClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
@@ -38,7 +38,9 @@ pub enum Decision {
     Limited { limit: u32, retry_after_secs: u64 },
 }
 
-type Bucket = RateLimiter<NotKeyed, InMemoryState, DefaultClock, StateInformationMiddleware>;
+/// On the standard library's monotonic clock, which takes no room in the bucket (the default
+/// clock takes about 40 bytes, 4 MB at 100,000 keys).
+type Bucket = RateLimiter<NotKeyed, InMemoryState, MonotonicClock, StateInformationMiddleware>;
 
 /// The live bucket of one key.
 pub struct Limiter {
@@ -51,7 +53,7 @@ impl Limiter {
         let quota = Quota::per_second(limit.requests_per_second).allow_burst(limit.burst_size);
         Limiter {
             limit,
-            bucket: RateLimiter::direct(quota).with_middleware(),
+            bucket: RateLimiter::direct_with_clock(quota, MonotonicClock).with_middleware(),
         }
     }
 
@@ -68,7 +70,7 @@ impl Limiter {
                 remaining: state.remaining_burst_capacity(),
             },
             Err(not_until) => {
-                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                let wait = not_until.wait_time_from(MonotonicClock.now());
                 // Whole seconds, rounded up, and never 0: "retry now" would only be refused again.
                 let retry_after_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
                 Decision::Limited {

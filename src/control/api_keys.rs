@@ -55,7 +55,7 @@ pub async fn list(
 ) -> Result<Vec<ApiKeyRow>, StorageError> {
     let mut keys = db.api_keys_of_user(user_id).await?;
     for key in &mut keys {
-        key.last_used_at = key.last_used_at.max(catalog.last_used(&key.id));
+        key.last_used_at = key.last_used_at.max(catalog.last_used(&key.secret_hash));
     }
     Ok(keys)
 }
@@ -67,10 +67,10 @@ pub async fn delete(
     user_id: &str,
     ids: &[String],
 ) -> Result<bool, StorageError> {
-    if !db.delete_api_keys_of_user(user_id, ids).await? {
+    let Some(hashes) = db.delete_api_keys_of_user(user_id, ids).await? else {
         return Ok(false);
-    }
-    catalog.remove_keys(ids).await;
+    };
+    catalog.remove_keys(&hashes).await;
     tracing::info!(user_id, count = ids.len(), "deleted API keys");
     Ok(true)
 }

@@ -11,6 +11,8 @@ use super::{Db, StorageError, new_id, now_ms, placeholders};
 pub struct ApiKeyRow {
     pub id: String,
     pub user_id: String,
+    /// The SHA-256 of the secret, in hex: how the catalog finds the key. It stays on the server.
+    pub secret_hash: String,
     pub name: String,
     pub description: String,
     pub display_prefix: String,
@@ -42,13 +44,14 @@ pub struct NewApiKey<'a> {
     pub burst_size: Option<i64>,
 }
 
-const COLUMNS: &str = "id, user_id, name, description, display_prefix, requests_per_second, \
+const COLUMNS: &str = "id, user_id, secret_hash, name, description, display_prefix, requests_per_second, \
                        burst_size, created_at, last_used_at";
 
 fn from_row(row: &AnyRow) -> Result<ApiKeyRow, sqlx::Error> {
     Ok(ApiKeyRow {
         id: row.try_get("id")?,
         user_id: row.try_get("user_id")?,
+        secret_hash: row.try_get("secret_hash")?,
         name: row.try_get("name")?,
         description: row.try_get("description")?,
         display_prefix: row.try_get("display_prefix")?,
@@ -59,7 +62,6 @@ fn from_row(row: &AnyRow) -> Result<ApiKeyRow, sqlx::Error> {
     })
 }
 
-/// `$first, $first+1, …` for `count` values, for `IN (…)` lists.
 impl Db {
     pub async fn insert_api_key(&self, key: NewApiKey<'_>) -> Result<ApiKeyRow, StorageError> {
         let id = new_id();
@@ -84,6 +86,7 @@ impl Db {
         Ok(ApiKeyRow {
             id,
             user_id: key.user_id.to_owned(),
+            secret_hash: key.secret_hash.to_owned(),
             name: key.name.to_owned(),
             description: key.description.to_owned(),
             display_prefix: key.display_prefix.to_owned(),
@@ -106,27 +109,34 @@ impl Db {
         Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
     }
 
-    /// Deletes the keys `ids` of `user_id`, all or none: if any of them is not the user's
-    /// (or does not exist), nothing is deleted and `Ok(false)` is returned.
+    /// Deletes the keys `ids` of `user_id`, all or none, and returns their secrets' hashes:
+    /// if any of them is not the user's (or does not exist), nothing is deleted and `Ok(None)`
+    /// is returned.
     pub async fn delete_api_keys_of_user(
         &self,
         user_id: &str,
         ids: &[String],
-    ) -> Result<bool, StorageError> {
+    ) -> Result<Option<Vec<String>>, StorageError> {
         let mut tx = self.pool().begin().await?;
 
-        let count_sql = format!(
-            "SELECT COUNT(*) AS n FROM api_keys WHERE user_id = $1 AND id IN ({})",
+        let owned_sql = format!(
+            "SELECT secret_hash FROM api_keys WHERE user_id = $1 AND id IN ({})",
             placeholders(2, ids.len())
         );
-        let mut count = sqlx::query(&count_sql).bind(user_id);
+        let mut owned = sqlx::query(&owned_sql).bind(user_id);
         for id in ids {
-            count = count.bind(id);
+            owned = owned.bind(id);
         }
-        let owned: i64 = count.fetch_one(&mut *tx).await?.try_get("n")?;
-        if owned != ids.len() as i64 {
+        let hashes: Vec<String> = owned
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|row| row.try_get("secret_hash"))
+            .collect::<Result<_, _>>()?;
+        let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+        if hashes.len() != distinct.len() {
             tx.rollback().await?;
-            return Ok(false);
+            return Ok(None);
         }
 
         let delete_sql = format!(
@@ -139,7 +149,7 @@ impl Db {
         }
         delete.execute(&mut *tx).await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(Some(hashes))
     }
 
     /// Every key, for building the catalog.
