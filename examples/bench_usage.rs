@@ -127,12 +127,12 @@ fn record(rng: &mut XorShift, at_ms: i64) -> UsageRecord {
     let latency_us = 50_000 + rng.below(3_000_000);
     UsageRecord {
         at_ms,
-        key_id: format!("key-{key}"),
-        user_id: format!("user-{user}"),
+        key_id: format!("key-{key}").into(),
+        user_id: format!("user-{user}").into(),
         requested_model: format!("model-{model}"),
-        model: format!("model-{model}"),
-        upstream_model: format!("upstream-{model}"),
-        provider_id: format!("provider-{}", model % 3),
+        model: format!("model-{model}").into(),
+        upstream_model: format!("upstream-{model}").into(),
+        provider_id: format!("provider-{}", model % 3).into(),
         status,
         ttfb_us: latency_us / 4,
         latency_us,

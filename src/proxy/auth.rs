@@ -1,32 +1,35 @@
 //! Authentication and rate limiting of `/ai/v1` requests, from the catalog alone.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, HeaderValue};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use std::sync::Arc;
-use std::time::Instant;
 
-use super::{ApiError, ProxyState, usage};
+use super::routes::Endpoint;
+use super::usage::Routing;
+use super::{ApiError, ProxyState, forward, models};
 use crate::catalog::{Decision, KeyEntry, api_key};
 use crate::control::storage::now_ms;
 
-/// The key a request was authenticated with, for handlers that need its owner.
-#[derive(Clone)]
-pub struct AuthenticatedKey(pub Arc<KeyEntry>);
+/// A request that got past authentication: it leaves a usage record.
+pub struct Served {
+    pub key: Arc<KeyEntry>,
+    /// When it arrived, in milliseconds since the epoch.
+    pub at_ms: i64,
+    /// What forwarding learned (nothing for the model list).
+    pub routing: Routing,
+}
 
-/// Middleware: refuses requests without a valid key (401) or over its rate limit (429), and
-/// has the usage of the others recorded.
-pub async fn authenticate(
-    State(proxy): State<ProxyState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
+/// Refuses requests without a valid key (401) or over its rate limit (429), and serves the
+/// others; `None` beside the answer when the request was not authenticated.
+pub async fn serve(
+    proxy: &ProxyState,
+    request: Request,
+    endpoint: Endpoint<'_>,
+) -> (Response, Option<Served>) {
     let at_ms = now_ms();
-    let metrics = &proxy.telemetry.metrics;
     let key = match bearer_key(request.headers()).and_then(|secret| {
         proxy
             .catalog
@@ -36,32 +39,39 @@ pub async fn authenticate(
         Ok(key) => key,
         Err(err) => {
             let status = err.status();
-            metrics
+            proxy
+                .telemetry
+                .metrics
                 .requests
                 .with_label_values(&["", status.as_str()])
                 .inc();
-            return err.into_response();
+            return (err.into_response(), None);
         }
     };
 
     let decision = key.check_rate_limit();
-    let mut response = match decision {
+    let (mut response, routing) = match decision {
         Decision::Limited {
             retry_after_secs, ..
         } => {
-            metrics.rate_limited.inc();
-            ApiError::RateLimited { retry_after_secs }.into_response()
+            proxy.telemetry.metrics.rate_limited.inc();
+            let refusal = ApiError::RateLimited { retry_after_secs };
+            (refusal.into_response(), Routing::default())
         }
-        Decision::Allowed { .. } | Decision::Unlimited => {
-            request
-                .extensions_mut()
-                .insert(AuthenticatedKey(key.clone()));
-            next.run(request).await
-        }
+        Decision::Allowed { .. } | Decision::Unlimited => match endpoint {
+            Endpoint::ListModels => (models::list(proxy, &key), Routing::default()),
+            Endpoint::GetModel(name) => (models::get(proxy, &key, &name), Routing::default()),
+            Endpoint::Forward => forward::forward(proxy, &key, request).await,
+        },
     };
 
     rate_limit_headers(response.headers_mut(), decision);
-    usage::observe(response, &proxy.telemetry, &key, started, at_ms)
+    let served = Served {
+        key,
+        at_ms,
+        routing,
+    };
+    (response, Some(served))
 }
 
 fn rate_limit_headers(headers: &mut HeaderMap, decision: Decision) {

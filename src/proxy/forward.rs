@@ -10,52 +10,56 @@
 //! removed from what the client receives (see [`tokens`](super::tokens)).
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, header};
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
+use http_body_util::Full;
 
 use std::time::Instant;
 
-use super::auth::AuthenticatedKey;
 use super::body::Members;
 use super::usage::{Routing, Scan};
 use super::{ApiError, ProxyState};
-use crate::catalog::Resolution;
+use crate::catalog::{KeyEntry, Resolution};
 
 /// Request headers that never go upstream: hop-by-hop, the client's credentials, and what the
-/// proxy sets itself.
-const DROPPED_REQUEST_HEADERS: [&str; 14] = [
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-    "authorization",
-    "cookie",
-    "content-length",
-    "x-api-key",
-    "api-key",
+/// proxy sets itself. Names, not strings, so that removing them parses nothing.
+const DROPPED_REQUEST_HEADERS: [HeaderName; 14] = [
+    header::CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    header::PROXY_AUTHENTICATE,
+    header::PROXY_AUTHORIZATION,
+    header::TE,
+    header::TRAILER,
+    header::TRANSFER_ENCODING,
+    header::UPGRADE,
+    header::HOST,
+    header::AUTHORIZATION,
+    header::COOKIE,
+    header::CONTENT_LENGTH,
+    HeaderName::from_static("x-api-key"),
+    HeaderName::from_static("api-key"),
 ];
 
 /// Response headers that never go back to the client.
-const DROPPED_RESPONSE_HEADERS: [&str; 8] = [
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "set-cookie",
+const DROPPED_RESPONSE_HEADERS: [HeaderName; 8] = [
+    header::CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    header::PROXY_AUTHENTICATE,
+    header::TE,
+    header::TRAILER,
+    header::TRANSFER_ENCODING,
+    header::UPGRADE,
+    header::SET_COOKIE,
 ];
 
-pub async fn forward(State(proxy): State<ProxyState>, request: Request) -> Response {
+const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+
+/// Forwards `request` for `key`; the answer, and what was learned on the way (for the usage
+/// record, the metrics and the log line).
+pub async fn forward(proxy: &ProxyState, key: &KeyEntry, request: Request) -> (Response, Routing) {
     let mut routing = Routing::default();
-    let mut response = match send(&proxy, request, &mut routing).await {
+    let response = match send(proxy, key, request, &mut routing).await {
         Ok(response) => response,
         Err(err) => {
             if let (Some(kind), Some(route)) = (err.upstream_kind(), &routing.route) {
@@ -69,24 +73,18 @@ pub async fn forward(State(proxy): State<ProxyState>, request: Request) -> Respo
             err.into_response()
         }
     };
-    response.extensions_mut().insert(routing);
-    response
+    (response, routing)
 }
 
 /// Forwards `request` and returns the provider's answer, noting in `routing` what it learns
-/// on the way (for the usage record, the metrics and the log line).
+/// on the way.
 async fn send(
     proxy: &ProxyState,
+    key: &KeyEntry,
     request: Request,
     routing: &mut Routing,
 ) -> Result<Response, ApiError> {
     let (parts, body) = request.into_parts();
-    let key = parts
-        .extensions
-        .get::<AuthenticatedKey>()
-        .cloned()
-        .ok_or(ApiError::MissingKey)?;
-
     let body = axum::body::to_bytes(body, proxy.max_body_bytes)
         .await
         .map_err(|_| ApiError::BodyTooLarge(proxy.max_body_bytes))?;
@@ -98,12 +96,7 @@ async fn send(
     routing.requested_model = Some(name.clone());
 
     // Resolve against one snapshot, so that listing and calling always agree.
-    let model = match proxy
-        .catalog
-        .snapshot()
-        .models
-        .resolve(&key.0.user_id, &name)
-    {
+    let model = match proxy.catalog.snapshot().models.resolve(&key.user_id, &name) {
         Resolution::Allowed(model) => model.clone(),
         Resolution::Forbidden => return Err(ApiError::ModelForbidden(name)),
         Resolution::NotFound => return Err(ApiError::UnknownModel(name)),
@@ -135,30 +128,41 @@ async fn send(
         Bytes::from(members.rewrite(&model.upstream_name, ask_for_usage))
     };
 
-    let mut url = format!("{}{}", model.provider.base_url, sub_path);
-    if let Some(query) = parts.uri.query() {
+    let provider = &model.provider;
+    let query = parts.uri.query();
+    let mut url = String::with_capacity(
+        provider.base_url.len() + sub_path.len() + query.map_or(0, |q| q.len() + 1),
+    );
+    url.push_str(&provider.base_url);
+    url.push_str(sub_path);
+    if let Some(query) = query {
         url.push('?');
         url.push_str(query);
     }
+    let uri =
+        Uri::try_from(url).map_err(|_| ApiError::ProviderUnreachable(model.name.to_string()))?;
 
-    let mut upstream = proxy
-        .client
-        .request(parts.method.clone(), url)
-        .headers(upstream_headers(&parts.headers))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(body);
-    if let Some(authorization) = &model.provider.authorization {
-        upstream = upstream.header(header::AUTHORIZATION, authorization.clone());
+    let mut headers = parts.headers;
+    for name in &DROPPED_REQUEST_HEADERS {
+        headers.remove(name);
     }
+    headers.insert(header::CONTENT_TYPE, APPLICATION_JSON);
+    if let Some(authorization) = &provider.authorization {
+        headers.insert(header::AUTHORIZATION, authorization.clone());
+    }
+    let mut upstream = hyper::Request::new(Full::new(body));
+    *upstream.method_mut() = parts.method;
+    *upstream.uri_mut() = uri;
+    *upstream.headers_mut() = headers;
 
-    let timeout = model.provider.timeout;
+    let timeout = provider.timeout;
     let sent = Instant::now();
-    let response = tokio::time::timeout(timeout, upstream.send()).await;
+    let response = tokio::time::timeout(timeout, proxy.client.request(upstream)).await;
     routing.upstream_head = Some(sent.elapsed());
     let response = match response {
         Err(_) => return Err(ApiError::ProviderTimeout(timeout)),
         Ok(Err(err)) => {
-            tracing::warn!(provider = %model.provider.name, error = %err, "provider unreachable");
+            tracing::warn!(provider = %provider.name, error = %err, "provider unreachable");
             return Err(ApiError::ProviderUnreachable(model.name.to_string()));
         }
         Ok(Ok(response)) => response,
@@ -175,29 +179,10 @@ async fn send(
     if !status.is_success() {
         routing.scan = None;
     }
-    let headers = response_headers(response.headers());
-    let mut out = Response::new(Body::from_stream(response.bytes_stream()));
-    *out.status_mut() = status;
-    *out.headers_mut() = headers;
-    Ok(out)
-}
-
-fn upstream_headers(client: &HeaderMap) -> HeaderMap {
-    let mut headers = HeaderMap::with_capacity(client.len());
-    for (name, value) in client {
-        if !DROPPED_REQUEST_HEADERS.contains(&name.as_str()) {
-            headers.append(name.clone(), value.clone());
-        }
+    // The provider's head and body as they are, less what must not reach the client.
+    let (mut head, body) = response.into_parts();
+    for name in &DROPPED_RESPONSE_HEADERS {
+        head.headers.remove(name);
     }
-    headers
-}
-
-fn response_headers(upstream: &HeaderMap) -> HeaderMap {
-    let mut headers = HeaderMap::with_capacity(upstream.len());
-    for (name, value) in upstream {
-        if !DROPPED_RESPONSE_HEADERS.contains(&name.as_str()) {
-            headers.append(name.clone(), value.clone());
-        }
-    }
-    headers
+    Ok(Response::from_parts(head, Body::new(body)))
 }

@@ -2,12 +2,11 @@
 //! decided by the same resolver that routes calls.
 
 use axum::Json;
-use axum::extract::{Extension, Path, State};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::auth::AuthenticatedKey;
 use super::{ApiError, ProxyState};
-use crate::catalog::{ModelRoute, Resolution};
+use crate::catalog::{KeyEntry, ModelRoute, Resolution};
 
 fn entry(id: &str, model: &ModelRoute) -> Value {
     json!({
@@ -19,30 +18,24 @@ fn entry(id: &str, model: &ModelRoute) -> Value {
 }
 
 /// Every name and alias the key may call, each as its own entry.
-pub async fn list(
-    State(proxy): State<ProxyState>,
-    Extension(key): Extension<AuthenticatedKey>,
-) -> Json<Value> {
+pub fn list(proxy: &ProxyState, key: &KeyEntry) -> Response {
     let snapshot = proxy.catalog.snapshot();
     let mut data = Vec::new();
-    for model in snapshot.models.visible_to(&key.0.user_id) {
+    for model in snapshot.models.visible_to(&key.user_id) {
         data.push(entry(&model.name, model));
         for alias in &model.aliases {
             data.push(entry(alias, model));
         }
     }
-    Json(json!({ "object": "list", "data": data }))
+    Json(json!({ "object": "list", "data": data })).into_response()
 }
 
-pub async fn get(
-    State(proxy): State<ProxyState>,
-    Extension(key): Extension<AuthenticatedKey>,
-    Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+/// One name or alias, if the key may call it.
+pub fn get(proxy: &ProxyState, key: &KeyEntry, name: &str) -> Response {
     let snapshot = proxy.catalog.snapshot();
-    match snapshot.models.resolve(&key.0.user_id, &name) {
-        Resolution::Allowed(model) => Ok(Json(entry(&name, model))),
-        Resolution::Forbidden => Err(ApiError::ModelForbidden(name)),
-        Resolution::NotFound => Err(ApiError::UnknownModel(name)),
+    match snapshot.models.resolve(&key.user_id, name) {
+        Resolution::Allowed(model) => Json(entry(name, model)).into_response(),
+        Resolution::Forbidden => ApiError::ModelForbidden(name.to_owned()).into_response(),
+        Resolution::NotFound => ApiError::UnknownModel(name.to_owned()).into_response(),
     }
 }

@@ -1,10 +1,10 @@
 //! The usage record and metrics of each authenticated request.
 //!
-//! The authentication middleware starts the clock; [`forward`](super::forward) notes what it
-//! learned (model, provider, the provider's own time, how to read tokens) in a [`Routing`]
-//! extension; [`observe`] wraps the response body so that, when the body ends or the client
-//! goes away, the record is completed (total latency, tokens) and queued, and the metrics
-//! are updated. Nothing here waits on anything.
+//! The handler starts the clock; [`forward`](super::forward) notes what it learned (model,
+//! provider, the provider's own time, how to read tokens) in a [`Routing`]; [`observe`] wraps
+//! the response body so that, when the body ends or the client goes away, the record is
+//! completed (total latency, tokens) and queued, and the metrics are updated. Nothing here
+//! waits on anything.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -15,9 +15,9 @@ use axum::body::{Body, Bytes};
 use axum::response::Response;
 use http_body::{Frame, SizeHint};
 
+use super::auth::Served;
 use super::tokens::{JsonScanner, SseScanner, Tokens};
-use crate::catalog::{KeyEntry, ModelRoute};
-use crate::server::logging::RequestLabels;
+use crate::catalog::ModelRoute;
 use crate::telemetry::{Telemetry, UsageRecord};
 
 /// The longest model name kept in a record; longer requested names are cut.
@@ -33,8 +33,8 @@ pub enum Scan {
     },
 }
 
-/// What forwarding learned about a request; a response extension.
-#[derive(Clone, Default)]
+/// What forwarding learned about a request.
+#[derive(Default)]
 pub struct Routing {
     pub requested_model: Option<String>,
     pub route: Option<Arc<ModelRoute>>,
@@ -44,28 +44,24 @@ pub struct Routing {
     pub scan: Option<Scan>,
 }
 
-/// Labels the response for the log, records the gateway's overhead, and wraps the body to
-/// complete the usage record when it ends.
+/// Records the gateway's overhead and wraps the body of `response` to complete the usage
+/// record of `served` when it ends. `head_after` is when the response head was ready.
 pub fn observe(
-    mut response: Response,
+    response: Response,
+    served: Served,
     telemetry: &Telemetry,
-    key: &KeyEntry,
     started: Instant,
-    at_ms: i64,
+    head_after: Duration,
 ) -> Response {
-    let ttfb = started.elapsed();
-    let routing = response
-        .extensions_mut()
-        .remove::<Routing>()
-        .unwrap_or_default();
+    let Served {
+        key,
+        at_ms,
+        routing,
+    } = served;
     if let Some(upstream) = routing.upstream_head {
-        let overhead = ttfb.saturating_sub(upstream);
+        let overhead = head_after.saturating_sub(upstream);
         telemetry.metrics.overhead.observe(overhead.as_secs_f64());
     }
-    response.extensions_mut().insert(RequestLabels {
-        key_id: Some(key.id.to_string()),
-        model: routing.requested_model.clone(),
-    });
 
     let route = routing.route.as_deref();
     let mut requested_model = routing.requested_model.unwrap_or_default();
@@ -78,17 +74,17 @@ pub fn observe(
     }
     let record = UsageRecord {
         at_ms,
-        key_id: key.id.to_string(),
-        user_id: key.user_id.to_string(),
+        key_id: key.id.clone(),
+        user_id: key.user_id.clone(),
         requested_model,
-        model: route.map(|r| r.name.to_string()).unwrap_or_default(),
+        model: route.map(|r| r.name.clone()).unwrap_or_default(),
         upstream_model: route
             .filter(|_| routing.upstream_head.is_some())
-            .map(|r| r.upstream_name.to_string())
+            .map(|r| r.upstream_name.clone())
             .unwrap_or_default(),
-        provider_id: route.map(|r| r.provider.id.to_string()).unwrap_or_default(),
+        provider_id: route.map(|r| r.provider.id.clone()).unwrap_or_default(),
         status: response.status().as_u16(),
-        ttfb_us: micros(ttfb),
+        ttfb_us: micros(head_after),
         streamed: routing.streamed,
         ..UsageRecord::default()
     };
@@ -169,11 +165,11 @@ impl RecordingBody {
         let status = status.as_ref().map_or("", |s| s.as_str());
         metrics
             .requests
-            .with_label_values(&[record.model.as_str(), status])
+            .with_label_values(&[&*record.model, status])
             .inc();
         metrics
             .latency
-            .with_label_values(&[record.model.as_str()])
+            .with_label_values(&[&*record.model])
             .observe(record.latency_us as f64 / 1e6);
         telemetry.usage.submit(record);
     }

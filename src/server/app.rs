@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::routing::{any, get};
+use axum::routing::get;
 use axum::serve::ListenerExt;
 use axum::{Router, extract::FromRef, middleware};
 use leptos::prelude::*;
@@ -33,7 +33,7 @@ const USAGE_FLUSH_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct AppState {
     pub db: Db,
     pub catalog: Catalog,
-    /// The pooled HTTP client for providers, shared by the proxy and the admin pages.
+    /// The HTTP client of the admin pages, for asking providers for their models.
     pub http: reqwest::Client,
     pub config: Arc<Config>,
     pub secret: Secret,
@@ -102,7 +102,7 @@ impl Gateway {
         let state = AppState {
             db,
             catalog,
-            http: proxy::http_client(),
+            http: crate::control::admin::providers::http_client(),
             config: Arc::new(config),
             secret,
             telemetry: Telemetry { metrics, usage },
@@ -175,7 +175,7 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let api = proxy::router(proxy::ProxyState {
         catalog: state.catalog.clone(),
-        client: state.http.clone(),
+        client: proxy::upstream_client(),
         max_body_bytes: state.config.max_body_bytes,
         telemetry: state.telemetry.clone(),
         usage_enabled: state.config.record_usage,
@@ -196,11 +196,10 @@ fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
-        .nest("/ai/v1", api)
-        // `nest` leaves the bare prefix with a slash to the console; it belongs to the API.
-        .route("/ai/v1/", any(proxy::unknown_route))
         .merge(console)
         .layer(middleware::from_fn(logging::log_request))
+        // After the layer: the API logs its requests itself.
+        .merge(api)
 }
 
 /// Liveness for load balancers: the process is up and serving HTTP.

@@ -16,16 +16,8 @@ pub fn init(filter: &str) {
         .try_init();
 }
 
-/// Labels a handler may attach to its response so that the request line names them.
-#[derive(Debug, Clone, Default)]
-pub struct RequestLabels {
-    /// Id of the API key that authenticated the request (never the key itself).
-    pub key_id: Option<String>,
-    /// The model the request asked for.
-    pub model: Option<String>,
-}
-
-/// Middleware that logs one line per request once its response head is ready.
+/// Middleware that logs one line per console request once its response head is ready; the
+/// API logs its own, with the key id and model (see `proxy::routes`).
 pub async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
@@ -34,14 +26,11 @@ pub async fn log_request(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
 
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let labels = response.extensions().get::<RequestLabels>();
     tracing::info!(
         %method,
         path = %path,
         status = response.status().as_u16(),
         latency_ms = format_args!("{latency_ms:.3}"),
-        key_id = labels.and_then(|l| l.key_id.as_deref()),
-        model = labels.and_then(|l| l.model.as_deref()),
         "request"
     );
     response

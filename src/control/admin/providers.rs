@@ -48,6 +48,15 @@ pub async fn delete(db: &Db, catalog: &Catalog, id: &str) -> Result<bool, Storag
     Ok(deleted)
 }
 
+/// The HTTP client of the admin pages (provider model lists); the proxy has its own.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .tcp_nodelay(true)
+        .pool_idle_timeout(Duration::from_secs(90))
+        .build()
+        .expect("the HTTP client builds with static settings")
+}
+
 /// Asks the provider for its models (`GET <base_url>/models`); the error says what went wrong
 /// in words an admin can act on, and never contains the key.
 pub async fn upstream_models(

@@ -1,6 +1,7 @@
 //! Writing usage: raw records and their hourly and daily rollups, in one transaction per batch.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::{Db, StorageError, to_flag};
 
@@ -18,15 +19,16 @@ const DAY_MS: i64 = 24 * HOUR_MS;
 pub struct UsageRecord {
     /// When the request arrived, in milliseconds since the epoch.
     pub at_ms: i64,
-    pub key_id: String,
-    pub user_id: String,
+    /// Shared with the catalog's entries, so that a record copies no names.
+    pub key_id: Arc<str>,
+    pub user_id: Arc<str>,
     /// The name the client asked for ("" when the body named none).
     pub requested_model: String,
     /// The model it resolved to ("" when it resolved to none).
-    pub model: String,
+    pub model: Arc<str>,
     /// The name sent upstream ("" when nothing was sent).
-    pub upstream_model: String,
-    pub provider_id: String,
+    pub upstream_model: Arc<str>,
+    pub provider_id: Arc<str>,
     pub status: u16,
     /// Time to the response head, and to the end of the body, in microseconds.
     pub ttfb_us: u64,
@@ -149,12 +151,12 @@ async fn insert_records(
     for r in records {
         query = query
             .bind(r.at_ms)
-            .bind(&r.key_id)
-            .bind(&r.user_id)
+            .bind(&*r.key_id)
+            .bind(&*r.user_id)
             .bind(&r.requested_model)
-            .bind(&r.model)
-            .bind(&r.upstream_model)
-            .bind(&r.provider_id)
+            .bind(&*r.model)
+            .bind(&*r.upstream_model)
+            .bind(&*r.provider_id)
             .bind(i32::from(r.status))
             .bind(saturate(r.ttfb_us))
             .bind(saturate(r.latency_us))
@@ -175,7 +177,7 @@ fn model_rollup(records: &[UsageRecord], width_ms: i64) -> Vec<RollupRow<'_>> {
     let mut sums: HashMap<(&str, i64, &str, u16), Vec<i64>> = HashMap::new();
     for r in records {
         let at = bucket(r.at_ms, width_ms);
-        for user in [r.user_id.as_str(), EVERYONE] {
+        for user in [&*r.user_id, EVERYONE] {
             let sum = sums
                 .entry((user, at, r.rollup_model(), r.status))
                 .or_insert_with(|| vec![0; 3 + LATENCY_BUCKETS_MS.len() + 1]);
@@ -203,7 +205,7 @@ fn key_rollup(records: &[UsageRecord], width_ms: i64) -> Vec<RollupRow<'_>> {
     let mut sums: HashMap<(i64, &str, &str), Vec<i64>> = HashMap::new();
     for r in records {
         let sum = sums
-            .entry((bucket(r.at_ms, width_ms), &r.user_id, &r.key_id))
+            .entry((bucket(r.at_ms, width_ms), &*r.user_id, &*r.key_id))
             .or_insert_with(|| vec![0; 4]);
         sum[0] += 1;
         sum[1] += i64::from(r.status >= 400);
@@ -290,7 +292,7 @@ mod tests {
     fn rollups_sum_per_bucket_and_count_everyone_too() {
         let record = |at_ms, user: &str, status, latency_us| UsageRecord {
             at_ms,
-            key_id: format!("{user}-key"),
+            key_id: format!("{user}-key").into(),
             user_id: user.into(),
             requested_model: "alias".into(),
             model: "m".into(),
