@@ -42,8 +42,10 @@ build:
 bench-catalog:
 	cargo run --release --example bench_catalog --features ssr
 
-# Gateway overhead under open-loop load, direct to the mock vs through the gateway.
+# Gateway overhead under open-loop load: straight to the mock, through nginx, through the
+# gateway; bodies, streaming, 100,000 keys. Installs nginx (Debian) if it is missing.
 bench:
+	scripts/setup.sh bench
 	cargo build --release --features ssr --bin control-layer
 	cargo run --release --example bench_proxy --features ssr
 

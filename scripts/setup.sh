@@ -63,6 +63,16 @@ chromium() {
   fi
 }
 
+nginx_server() {
+  if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    say "installing nginx from Debian's packages (the benchmark's reference proxy)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+    # Only the binary is wanted; the packaged service must not hold port 80.
+    as_root service nginx stop >/dev/null 2>&1 || true
+  fi
+}
+
 playwright() {
   if [ ! -d end2end/node_modules/@playwright/test ] \
     || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
@@ -88,5 +98,6 @@ case "${1:-build}" in
   release) wasm_target; cargo_leptos; wasm_bindgen; wasm_opt ;;
   clients) client_libraries ;;
   test) wasm_target; cargo_leptos; wasm_bindgen; chromium; playwright ;;
-  *) echo "usage: $0 [build|release|clients|test]" >&2; exit 2 ;;
+  bench) nginx_server ;;
+  *) echo "usage: $0 [build|release|clients|test|bench]" >&2; exit 2 ;;
 esac
