@@ -26,7 +26,7 @@ fi
 data=$(mktemp -d)
 password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 CONTROL_LAYER_DATA_DIR=$data CONTROL_LAYER_ADMIN_PASSWORD=$password \
-  "$binary" --listen "127.0.0.1:$port" --log warn --metrics-listen off &
+  "$binary" --listen "127.0.0.1:$port" --log warn --metrics-listen off >&2 &
 gateway=$!
 trap 'kill $gateway 2>/dev/null || true; wait $gateway 2>/dev/null || true; rm -rf "$data"' EXIT
 trap 'exit 0' INT TERM
