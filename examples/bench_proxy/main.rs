@@ -17,8 +17,9 @@
 //!
 //! Results go to `target/bench/proxy.json` and a plot to `target/bench/proxy.svg`. Run with
 //! `make bench`; `BENCH_SECONDS` sets the length of each run (default 5), `BENCH_KEYS` the
-//! number of extra keys (default 100,000) and `BENCH_SCENARIOS` which scenarios run (default
-//! `1234`).
+//! number of extra keys (default 100,000), `BENCH_SCENARIOS` which scenarios run (default
+//! `1234`) and `BENCH_GATEWAY_WORKERS` the gateway's worker threads (default 1, like nginx's
+//! one worker process here). `BENCH_REPLOT=<results.json>` only draws that run's plot again.
 
 mod load;
 mod plot;
@@ -54,6 +55,9 @@ struct Paths {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
+    if let Ok(results) = std::env::var("BENCH_REPLOT") {
+        return replot(&results);
+    }
     let seconds: u64 = env_number("BENCH_SECONDS", 5);
     let extra_keys: usize = env_number("BENCH_KEYS", 100_000);
     let dir = tempfile::tempdir()?;
@@ -92,8 +96,14 @@ async fn main() -> Result<(), Error> {
     };
     let quiet_target = target(QUIET_GATEWAY_PORT, "/ai/v1", Some(&quiet_key));
 
-    println!("each run: {seconds} s of open-loop load; latencies in ms, from the scheduled send\n");
-    let mut report = json!({ "seconds_per_run": seconds, "machine": machine() });
+    let workers = setup::gateway_workers();
+    println!(
+        "each run: {seconds} s of open-loop load; latencies in ms, from the scheduled send; \
+         gateway worker threads: {workers}, nginx worker processes: 1\n"
+    );
+    let mut report = json!({
+        "seconds_per_run": seconds, "machine": machine(), "gateway_worker_threads": workers,
+    });
 
     let only: String = env_number("BENCH_SCENARIOS", "1234".to_owned());
     let rate_list: Vec<u32> = env_number("BENCH_RATES", RATES.to_owned())
@@ -201,6 +211,21 @@ async fn main() -> Result<(), Error> {
     plot::write("target/bench/proxy.svg", &rate_list, &plot_lines(&rates))
         .map_err(|e| e.to_string())?;
     println!("\nresults written to target/bench/proxy.json, plot to target/bench/proxy.svg");
+    Ok(())
+}
+
+/// Draws the plot of an earlier run's results again, beside them (`BENCH_REPLOT=<json>`).
+fn replot(results: &str) -> Result<(), Error> {
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(results)?)?;
+    let rates = report["rates"].as_array().cloned().unwrap_or_default();
+    let rate_list: Vec<u32> = rates
+        .iter()
+        .filter_map(|row| Some(row["rate"].as_u64()? as u32))
+        .collect();
+    let svg = std::path::Path::new(results).with_extension("svg");
+    plot::write(&svg.to_string_lossy(), &rate_list, &plot_lines(&rates))
+        .map_err(|e| e.to_string())?;
+    println!("plot written to {}", svg.display());
     Ok(())
 }
 

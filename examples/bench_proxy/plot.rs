@@ -23,7 +23,8 @@ pub fn write(path: &str, rates: &[u32], lines: &[Line]) -> Result<(), Box<dyn st
         .flat_map(|l| l.points.iter().map(|(_, ms)| *ms))
         .filter(|ms| ms.is_finite())
         .fold(0.0f64, f64::max)
-        * 1.15;
+        // Head room above the highest line for the legend in the upper left corner.
+        * 1.8;
     let index = |rate: u32| rates.iter().position(|&r| r == rate).unwrap_or(0) as f64;
     let mut chart = ChartBuilder::on(&root)
         .caption(

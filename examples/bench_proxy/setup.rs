@@ -66,13 +66,19 @@ pub fn start_gateway(port: u16, data_dir: &Path, record_usage: bool) -> std::io:
         .args(["--record-usage", &record_usage.to_string()])
         .env("CONTROL_LAYER_DATA_DIR", data_dir)
         .env("CONTROL_LAYER_ADMIN_PASSWORD", PASSWORD)
-        .envs(
-            std::env::var("BENCH_GATEWAY_WORKERS")
-                .ok()
-                .map(|n| ("TOKIO_WORKER_THREADS", n)),
-        )
+        .env("TOKIO_WORKER_THREADS", gateway_workers())
         .spawn()
         .map(Running)
+}
+
+/// The gateway's worker threads: `BENCH_GATEWAY_WORKERS`, by default 1, as nginx runs with
+/// one worker process here. On two cores shared with the load generator and the mock, a second
+/// worker costs more in thread hand-offs than it gains.
+pub fn gateway_workers() -> String {
+    std::env::var("BENCH_GATEWAY_WORKERS")
+        .ok()
+        .filter(|n| n.parse::<usize>().is_ok_and(|n| n > 0))
+        .unwrap_or_else(|| "1".to_owned())
 }
 
 /// Starts nginx (one worker, no access log, keep-alive to the mock) on `port`.
