@@ -22,9 +22,9 @@ use super::usage::{Routing, Scan};
 use super::{ApiError, ProxyState};
 use crate::catalog::{KeyEntry, Resolution};
 
-/// Request headers that never go upstream: hop-by-hop, the client's credentials, and what the
-/// proxy sets itself. Names, not strings, so that removing them parses nothing.
-const DROPPED_REQUEST_HEADERS: [HeaderName; 14] = [
+/// Hop-by-hop headers (RFC 9110, 7.6.1): they describe one connection and are never passed
+/// on, in either direction. Names, not strings, so that removing them parses nothing.
+const HOP_BY_HOP: [HeaderName; 8] = [
     header::CONNECTION,
     HeaderName::from_static("keep-alive"),
     header::PROXY_AUTHENTICATE,
@@ -33,24 +33,17 @@ const DROPPED_REQUEST_HEADERS: [HeaderName; 14] = [
     header::TRAILER,
     header::TRANSFER_ENCODING,
     header::UPGRADE,
+];
+
+/// Request headers that never go upstream besides those: the client's credentials, and what
+/// the proxy sets itself.
+const DROPPED_REQUEST_HEADERS: [HeaderName; 6] = [
     header::HOST,
     header::AUTHORIZATION,
     header::COOKIE,
     header::CONTENT_LENGTH,
     HeaderName::from_static("x-api-key"),
     HeaderName::from_static("api-key"),
-];
-
-/// Response headers that never go back to the client.
-const DROPPED_RESPONSE_HEADERS: [HeaderName; 8] = [
-    header::CONNECTION,
-    HeaderName::from_static("keep-alive"),
-    header::PROXY_AUTHENTICATE,
-    header::TE,
-    header::TRAILER,
-    header::TRANSFER_ENCODING,
-    header::UPGRADE,
-    header::SET_COOKIE,
 ];
 
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -143,7 +136,7 @@ async fn send(
         Uri::try_from(url).map_err(|_| ApiError::ProviderUnreachable(model.name.to_string()))?;
 
     let mut headers = parts.headers;
-    for name in &DROPPED_REQUEST_HEADERS {
+    for name in HOP_BY_HOP.iter().chain(&DROPPED_REQUEST_HEADERS) {
         headers.remove(name);
     }
     headers.insert(header::CONTENT_TYPE, APPLICATION_JSON);
@@ -179,9 +172,10 @@ async fn send(
     if !status.is_success() {
         routing.scan = None;
     }
-    // The provider's head and body as they are, less what must not reach the client.
+    // The provider's head and body as they are, less what must not reach the client: the
+    // hop-by-hop headers, and cookies (the gateway's clients are not the provider's).
     let (mut head, body) = response.into_parts();
-    for name in &DROPPED_RESPONSE_HEADERS {
+    for name in HOP_BY_HOP.iter().chain([&header::SET_COOKIE]) {
         head.headers.remove(name);
     }
     Ok(Response::from_parts(head, Body::new(body)))
