@@ -7,9 +7,9 @@
 use std::time::{Duration, Instant};
 
 use control_layer::catalog::{Catalog, api_key};
-use control_layer::control::storage::Db;
 use control_layer::control::storage::api_keys::{CatalogKeyRow, NewApiKey};
 use control_layer::control::storage::users::NewUser;
+use control_layer::control::storage::{Db, now_ms};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -90,7 +90,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for i in 0..rounds {
         let secret = &secrets[(i * 7919) % secrets.len()];
         let started = Instant::now();
-        let key = catalog.authenticate(secret).expect("known key");
+        let key = catalog.authenticate(secret, now_ms()).expect("known key");
         std::hint::black_box(key.check_rate_limit());
         samples.push(started.elapsed());
     }
@@ -98,7 +98,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let unknown = format!("sk-cl-{}", "x".repeat(40));
     let started = Instant::now();
     for _ in 0..rounds {
-        std::hint::black_box(catalog.authenticate(std::hint::black_box(&unknown)));
+        std::hint::black_box(catalog.authenticate(std::hint::black_box(&unknown), now_ms()));
     }
     let unknown_mean = started.elapsed() / rounds as u32;
 

@@ -118,11 +118,12 @@ impl Catalog {
         &self.inner.keys
     }
 
-    /// The key whose secret is `secret`, marking it used now; `None` if no such key exists.
-    pub fn authenticate(&self, secret: &str) -> Option<Arc<KeyEntry>> {
+    /// The key whose secret is `secret`, marking it used at `now_ms` (the request's arrival);
+    /// `None` if no such key exists.
+    pub fn authenticate(&self, secret: &str, now_ms: i64) -> Option<Arc<KeyEntry>> {
         let hash = api_key::hash(secret);
         let entry = self.inner.keys.by_hash(&hash)?;
-        if entry.mark_used(crate::control::storage::now_ms()) {
+        if entry.mark_used(now_ms) {
             self.queue_used(entry.clone());
         }
         Some(entry)

@@ -33,7 +33,7 @@ pub async fn serve(
     let key = match bearer_key(request.headers()).and_then(|secret| {
         proxy
             .catalog
-            .authenticate(secret)
+            .authenticate(secret, at_ms)
             .ok_or(ApiError::UnknownKey)
     }) {
         Ok(key) => key,
