@@ -104,7 +104,7 @@ async fn send(
     routing.streamed = members.streams();
     // Chat completions and completions report usage in a stream only when asked to.
     let ask_for_usage = routing.streamed
-        && proxy.usage_enabled
+        && proxy.telemetry.usage.is_enabled()
         && sub_path.ends_with("/completions")
         && !members.asks_for_usage();
     routing.scan = Some(if routing.streamed {

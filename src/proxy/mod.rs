@@ -39,10 +39,8 @@ pub struct ProxyState {
     pub client: UpstreamClient,
     /// Largest request body forwarded; larger ones get 413.
     pub max_body_bytes: usize,
-    /// Usage records and metrics.
+    /// Usage records (if recorded at all: then tokens are asked for in streams) and metrics.
     pub telemetry: Telemetry,
-    /// Whether usage is recorded (and so tokens asked for in streams).
-    pub usage_enabled: bool,
 }
 
 /// The routes of the API: `/ai/v1` itself and everything below it, all served by

@@ -178,7 +178,6 @@ fn router(state: AppState) -> Router {
         client: proxy::upstream_client(),
         max_body_bytes: state.config.max_body_bytes,
         telemetry: state.telemetry.clone(),
-        usage_enabled: state.config.record_usage,
     });
 
     let console = Router::new()
